@@ -1,0 +1,45 @@
+# The two set-up commands: `make demo` and `make test` (see README.md). Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/newsloom
+
+.PHONY: demo test test-sqlite test-postgres lint install chromium bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/newsloom demo
+
+# Debian's chromium drives the browser tests (Playwright uses it through executable_path; nothing is downloaded).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test-sqlite: $(STAMP) chromium
+	$(BIN)/pytest
+
+# The database-backed tests again on PostgreSQL (the core and demo tests touch no database).
+test-postgres: $(STAMP)
+	NEWSLOOM_DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/core --ignore=tests/demo -m "not browser"
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) newsloom-demo build *.egg-info

@@ -1,0 +1,289 @@
+"""Reader pages under load, against a static file from the same server as the ceiling, in one run.
+
+    .venv/bin/python bench/pages.py [--clients 32] [--seconds 10] [--database-url URL]
+
+Builds the demo data in a temporary data dir (`newsloom demo --no-serve --mini-web-port 0` in a subprocess; with
+--database-url, in a fresh PostgreSQL database created beside the one named and dropped afterwards), starts
+`newsloom serve --no-worker` (gunicorn, threaded; --with-worker keeps its in-process queue consumer, which then polls
+the stopped mini-web's feeds and enriches stories while the pages are measured) on a free loopback port,
+finds one URL of every page type that answers (home, article, story, source, hashtag, search, Atom feed; 404s are
+skipped), then loads each for a fixed time with N client threads, each with its own keep-alive httpx client.
+/static/newsloom/site.css (WhiteNoise) is loaded the same way first: the ceiling of this server on this machine.
+
+Prints per page type: requests/second, p50 and p99 latency in ms, the ratio to the static ceiling; p50 and p99 of 100
+requests made one at a time (the page's own time, without queueing behind other clients); and whether a repeat
+request with If-None-Match (or If-Modified-Since) is answered 304. The clients share the machine's cores with
+the server, so on a small machine the static ceiling is partly the clients' own limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parent.parent
+STATIC = "/static/newsloom/site.css"
+LINKS = {
+    "article": re.compile(r'href="(/en/article/[0-9a-f]{32})"'),
+    "story": re.compile(r'href="(/en/story/[^"/?#]+)"'),
+    "source": re.compile(r'href="(/en/source/[^"/?#]+)"'),
+    "hashtag": re.compile(r'href="(/en/hashtag/[^"/?#]+)"'),
+}
+FIXED = {"home": "/en/", "search": "/en/search?q=flood", "atom": "/feeds/top.atom"}
+ORDER = ["static", "home", "article", "story", "source", "hashtag", "search", "atom"]
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLOOM_") and k != "DJANGO_SETTINGS_MODULE"}
+    env.update(NEWSLOOM_DATA_DIR=str(data_dir), NEWSLOOM_FETCH_ALLOW_PRIVATE="true",
+               NEWSLOOM_FETCH_PER_HOST_DELAY="0", PYTHONUNBUFFERED="1")
+    if database_url:
+        env["NEWSLOOM_DATABASE_URL"] = database_url
+    return env
+
+
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[str | None]:
+    """A new, empty PostgreSQL database on the server ``url`` names (dropped afterwards); None stays SQLite."""
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    fresh = f"{name or 'newsloom'}_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{fresh}"')
+    try:
+        yield f"{base}/{fresh}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+
+
+def newsloom(env: dict[str, str], *args: str, timeout: float = 900) -> str:
+    done = subprocess.run([sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
+    if done.returncode != 0:
+        raise SystemExit(f"newsloom {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return done.stderr
+
+
+@contextmanager
+def serving(env: dict[str, str], worker: bool) -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = Path(env["NEWSLOOM_DATA_DIR"]) / "serve.log"
+    log = log_path.open("w")
+    command = [sys.executable, "-m", "newsloom", "serve", "--port", str(port), *([] if worker else ["--no-worker"])]
+    proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/en/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"newsloom serve did not come up:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        errors = [line for line in log_path.read_text().splitlines() if "Error" in line or "Traceback" in line]
+        if errors:
+            print(f"server log: {len(errors)} error lines, the last: {errors[-1][:300]}", file=sys.stderr)
+
+
+def discover(base: str, max_pages: int = 12) -> dict[str, str]:
+    """One path per page type: the fixed ones, and links followed from the home page (home → story → article → …)
+    until every type is found or ``max_pages`` pages were read; types that do not answer 200 are skipped."""
+    found: dict[str, str] = dict(FIXED)
+    queue, seen = ["/en/", FIXED["search"]], set[str]()
+    with httpx.Client(base_url=base, timeout=30) as client:
+        while queue and len(seen) < max_pages and not set(LINKS) <= set(found):
+            path = queue.pop(0)
+            if path in seen:
+                continue
+            seen.add(path)
+            response = client.get(path)
+            if response.status_code != 200:
+                continue
+            for name, pattern in LINKS.items():
+                match = pattern.search(response.text)
+                if match and name not in found:
+                    found[name] = match.group(1)
+                    queue.append(match.group(1))
+        for name, path in list(found.items()):
+            status = client.get(path).status_code
+            if status != 200:
+                print(f"  skipping {name} {path}: HTTP {status}", file=sys.stderr)
+                del found[name]
+        for name in LINKS:
+            if name not in found:
+                print(f"  no {name} page linked from the {len(seen)} pages read", file=sys.stderr)
+    return found
+
+
+def load(base: str, name: str, path: str, clients: int, seconds: float) -> Result:
+    """``clients`` threads, each with its own keep-alive connection, requesting ``path`` until the time is up."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    start = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
+    def client(i: int) -> None:
+        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1)) as http:
+            for _ in range(3):  # warm the connection and the server's caches
+                with suppress(httpx.HTTPError):
+                    http.get(path)
+            start.wait(timeout=120)
+            mine = latencies[i]
+            while (began := time.perf_counter()) < stop_at[0]:
+                try:
+                    response = http.get(path)
+                    response.read()
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    mine.append((time.perf_counter() - began) * 1000)
+                else:
+                    errors[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + 3600  # set for real once every client is warm
+    start.wait(timeout=120)
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    for t in threads:
+        t.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - began
+    merged = [x for part in latencies for x in part]
+    return Result(name, path, len(merged), sum(errors), elapsed, merged)
+
+
+def conditional(base: str, path: str) -> str:
+    """How a repeat request for the same page is answered when it carries the validators of the first answer."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        first = client.get(path)
+        etag, modified = first.headers.get("etag"), first.headers.get("last-modified")
+        if not etag and not modified:
+            return "no ETag/Last-Modified"
+        headers = {"If-None-Match": etag} if etag else {"If-Modified-Since": modified or ""}
+        again = client.get(path, headers=headers)
+        via = "If-None-Match" if etag else "If-Modified-Since"
+        return f"{via}: {again.status_code}" + (" (revalidated)" if again.status_code == 304 else " (full page)")
+
+
+def alone(base: str, path: str, requests: int = 100) -> tuple[float, float]:
+    """p50 and p99 in ms of ``requests`` one after another on one connection: the page's own time, no queueing."""
+    timings = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        client.get(path)
+        for _ in range(requests):
+            began = time.perf_counter()
+            client.get(path).read()
+            timings.append((time.perf_counter() - began) * 1000)
+    timings.sort()
+    return timings[len(timings) // 2], timings[min(len(timings) - 1, int(0.99 * len(timings)))]
+
+
+def report(results: list[Result], solo: dict[str, tuple[float, float]], checks: dict[str, str], clients: int) -> None:
+    ceiling = results[0].per_second if results and results[0].name == "static" else 0.0
+    print(f"{'':<9} {'':<40} {f'{clients} clients':^34} {'1 client':^17}")
+    print(f"{'page':<9} {'path':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'×static':>7} {'errors':>6}  "
+          f"{'p50 ms':>7} {'p99 ms':>7}  conditional")
+    for r in results:
+        ratio = r.per_second / ceiling if ceiling else float("nan")
+        p50, p99 = solo.get(r.name, (float("nan"), float("nan")))
+        print(f"{r.name:<9} {r.path[:40]:<40} {r.per_second:>7.0f} {r.percentile(0.5):>7.1f} "
+              f"{r.percentile(0.99):>7.1f} {ratio:>7.2f} {r.errors:>6}  {p50:>7.1f} {p99:>7.1f}  "
+              f"{checks.get(r.name, '')}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--with-worker", action="store_true",
+                        help="keep serve's in-process queue consumer (it polls the stopped mini-web and enriches)")
+    parser.add_argument("--database-url", help="a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/newsloom")
+    args = parser.parse_args()
+    clients = max(1, min(args.clients, 256))
+    seconds = max(1.0, min(args.seconds, 300.0))
+    data_dir = Path(tempfile.mkdtemp(prefix="newsloom-bench-pages-"))
+    try:
+        with fresh_database(args.database_url) as database_url:
+            env = _env(data_dir, database_url)
+            started = time.perf_counter()
+            summary = newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
+            print(f"demo data built in {time.perf_counter() - started:.0f} s: {summary[-1] if summary else ''}")
+            print(f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
+                  f"page type, {os.cpu_count()} cores shared by clients and server")
+            with serving(env, args.with_worker) as base:
+                paths = {"static": STATIC, **discover(base)}
+                results, solo, checks = [], {}, {}
+                for name in sorted(paths, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
+                    solo[name] = alone(base, paths[name])
+                    results.append(load(base, name, paths[name], clients, seconds))
+                    checks[name] = conditional(base, paths[name])
+            report(results, solo, checks, clients)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from newsloom.cli import main
+
+sys.exit(main())

@@ -1,0 +1,97 @@
+"""Reading articles: pages, exports and pipeline state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from newsloom.articles.models import Article
+
+EXPORT_BATCH = 500
+
+
+def status_counts() -> dict[str, int]:
+    rows = Article.objects.values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def readable_articles() -> QuerySet[Article]:
+    """Articles a reader may see: everything that is no longer waiting for its page."""
+    return (
+        Article.objects.exclude(status=Article.Status.PENDING)
+        .select_related("source")
+        .order_by("-published_at", "pk")
+    )
+
+
+def get_article(article_id: str) -> Article | None:
+    return readable_articles().filter(pk=article_id).first()
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """Every stored field of an article, in the export's names."""
+    return {
+        "id": article.pk,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "source": article.source.slug,
+        "source_name": article.source.name,
+        "feed": article.feed.url if article.feed else None,
+        "guid": article.guid,
+        "title": article.title,
+        "author": article.author or None,
+        "published": _iso(article.published_at),
+        "feed_published": _iso(article.feed_published_at),
+        "fetched": _iso(article.fetched_at),
+        "language": article.language or None,
+        "summary": article.summary,
+        "text": article.text,
+        "html": article.html,
+        "feed_html": article.feed_html,
+        "site_name": article.site_name or None,
+        "lead_image": article.lead_image or None,
+        "word_count": article.word_count,
+        "content_hash": article.content_hash or None,
+        "status": article.status,
+        "error_code": article.error_code or None,
+        "error": article.error or None,
+        "attempts": article.attempts,
+        "created": _iso(article.created_at),
+        "updated": _iso(article.updated_at),
+        "wire_group": article.wire_group_id,
+        "story": article.story_id,
+    }
+
+
+def iter_article_records() -> Iterator[dict[str, Any]]:
+    articles = Article.objects.select_related("source", "feed").order_by("published_at", "pk")
+    for article in articles.iterator(chunk_size=EXPORT_BATCH):
+        yield article_record(article)
+
+
+def iter_story_records() -> Iterator[dict[str, Any]]:
+    """Every story with its articles, oldest first; an article not yet placed in a story is exported alone."""
+    from newsloom.stories.models import Story
+
+    for story in Story.objects.order_by("first_published", "pk").iterator(chunk_size=EXPORT_BATCH):
+        members = story.articles.select_related("source").order_by("published_at", "pk")
+        yield {"id": story.pk, "title": story.title, "articles": [_story_member(a) for a in members]}
+    for article in readable_articles().filter(story__isnull=True).order_by("published_at", "pk"):
+        yield {"id": article.pk, "title": article.title, "articles": [_story_member(article)]}
+
+
+def _story_member(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.pk,
+        "url": article.canonical_url,
+        "source": article.source.slug,
+        "title": article.title,
+        "published": _iso(article.published_at),
+        "wire_group": article.wire_group_id,
+    }

@@ -1,0 +1,1 @@
+"""Pure pipeline steps: bytes and strings in, plain dataclasses out. Nothing here imports Django or the database."""

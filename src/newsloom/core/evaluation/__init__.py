@@ -1,0 +1,1 @@
+"""Scoring pipeline steps against labelled public datasets (evaluation only; never shipped data)."""

@@ -1,0 +1,154 @@
+"""Refuse URLs and peers that would let a feed reach inside our network (SSRF).
+
+``check_url`` validates the shape of a URL (http or https, a host, no userinfo) and, unless private targets are
+allowed, resolves the host and refuses it when *any* address is loopback, private, link-local, CGNAT, multicast,
+reserved, unspecified or an IPv6 wrapper around one of those. Numeric hosts in the odd forms that resolvers accept
+(``2130706433``, ``0177.0.0.1``, ``0x7f.1``, ``127.1``) are decoded the same way the C library would.
+
+``check_peer`` checks the address a connection actually reached, which defeats DNS rebinding: the fetcher calls it
+with the socket's peer address before reading a response body.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from newsloom.errors import BlockedAddress, ConnectionFailed, InvalidURL
+
+Resolver = Callable[[str, int], Sequence[str]]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the system resolver returns for ``host`` (IPv4 and IPv6)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]).split("%", 1)[0] for info in infos]
+
+
+def split_url(url: str) -> tuple[str, str, int]:
+    """Return ``(scheme, host, port)`` of an http(s) URL, or raise ``InvalidURL`` naming what is wrong."""
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidURL(f"{url!r} is not a URL", url=str(url))
+    if any(ch in url for ch in "\\\r\n\t\x00 "):
+        raise InvalidURL(f"{url} contains a backslash, space or control character and is refused", url=url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURL(f"{url} is not a valid URL ({exc})", url=url) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InvalidURL(f"{url} is not an http or https URL", url=url)
+    if "@" in parts.netloc or parts.username is not None or parts.password is not None:
+        raise InvalidURL(f"{url} contains a user name or password, which is refused", url=url)
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise InvalidURL(f"{url} has no host name", url=url)
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def parse_ip(host: str) -> IPAddress | None:
+    """The address ``host`` denotes if it is an IP literal in any form a resolver would accept, else ``None``."""
+    candidate = host.strip("[]").split("%", 1)[0]
+    try:
+        return ipaddress.ip_address(candidate)
+    except ValueError:
+        pass
+    if candidate and all(ch in "0123456789abcdefxABCDEFX." for ch in candidate) and candidate[0].isdigit():
+        try:  # inet_aton understands decimal, octal and hex parts: 2130706433, 0177.0.0.1, 0x7f.1, 127.1
+            return ipaddress.IPv4Address(socket.inet_aton(candidate))
+        except OSError:
+            return None
+    return None
+
+
+def describe_blocked(ip: IPAddress) -> str | None:
+    """Why ``ip`` must not be fetched ("a loopback address"), or ``None`` when it is a public address."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded: IPAddress | None = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and (ip in _NAT64 or ip in _NAT64_LOCAL):
+            embedded = ipaddress.IPv4Address(ip.packed[-4:])
+        if embedded is None and ip.teredo is not None:
+            embedded = ip.teredo[1]
+        if embedded is not None:
+            inner = describe_blocked(embedded)
+            return f"an IPv6 address wrapping {embedded}, {inner}" if inner else None
+    checks: list[tuple[bool, str]] = [
+        (ip.is_unspecified, "the unspecified address"),
+        (ip.is_loopback, "a loopback address"),
+        (ip.is_link_local, "a link-local address"),
+        (ip.is_multicast, "a multicast address"),
+        (isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT, "a carrier-grade NAT address"),
+        (ip.is_private, "a private address"),
+        (ip.is_reserved, "a reserved address"),
+        (not ip.is_global, "not a public address"),
+    ]
+    for blocked, reason in checks:
+        if blocked:
+            return reason
+    return None
+
+
+def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None) -> None:
+    """Raise ``InvalidURL`` for a malformed URL and ``BlockedAddress`` when its host is or resolves to a
+    non-public address (every resolved address is checked). With ``allow_private`` only the shape is checked.
+
+    ``resolver(host, port)`` returns IP strings; it defaults to the system resolver. A name that does not resolve
+    raises ``ConnectionFailed``.
+    """
+    _scheme, host, port = split_url(url)
+    if allow_private:
+        return
+    literal = parse_ip(host)
+    if literal is not None:
+        _refuse_if_blocked(url, host, [literal])
+        return
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        raise BlockedAddress(f"{url} is refused: {host} is a loopback host name", url=url)
+    try:
+        addresses = list((resolver or system_resolver)(host, port))
+    except (OSError, UnicodeError) as exc:
+        raise ConnectionFailed(f"{url} could not be fetched: the host name {host} does not resolve ({exc})",
+                               url=url) from exc
+    if not addresses:
+        raise ConnectionFailed(f"{url} could not be fetched: the host name {host} has no addresses", url=url)
+    parsed: list[IPAddress] = []
+    for address in addresses:
+        ip = parse_ip(address)
+        if ip is None:
+            raise BlockedAddress(f"{url} is refused: {host} resolved to {address!r}, which is not an IP address",
+                                 url=url)
+        parsed.append(ip)
+    _refuse_if_blocked(url, host, parsed)
+
+
+def check_peer(ip: str, *, allow_private: bool, url: str | None = None) -> None:
+    """Raise ``BlockedAddress`` when the address a connection actually reached is not public."""
+    if allow_private:
+        return
+    parsed = parse_ip(ip)
+    where = f"{url} is refused" if url else "The connection is refused"
+    if parsed is None:
+        raise BlockedAddress(f"{where}: the server address {ip!r} is not an IP address", url=url)
+    reason = describe_blocked(parsed)
+    if reason:
+        raise BlockedAddress(f"{where}: the connection reached {parsed}, {reason}", url=url)
+
+
+def _refuse_if_blocked(url: str, host: str, addresses: Sequence[IPAddress]) -> None:
+    for ip in addresses:
+        reason = describe_blocked(ip)
+        if reason:
+            literal = parse_ip(host)
+            if literal is None:
+                via = f"resolves to {ip}, which is"
+            else:
+                via = "is" if str(literal) == host.strip("[]") else f"({ip}) is"
+            raise BlockedAddress(f"{url} is refused: {host} {via} {reason}", url=url)

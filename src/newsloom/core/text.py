@@ -1,0 +1,146 @@
+"""Plain-text helpers shared by the pipeline: whitespace, words, hashes, sentences, language."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+
+from lingua import IsoCode639_1, LanguageDetectorBuilder
+from lingua import LanguageDetector as _LinguaDetector
+
+_WHITESPACE = re.compile(r"\s+")
+# zero-width space, word joiner, BOM, soft hyphen: invisible, only ever break matching
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+# Words after which a full stop does not end an English sentence.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "cmdr",
+        "adm", "maj", "gov", "sen", "rep", "rev", "hon", "pres", "supt", "det", "insp", "inc", "ltd", "co", "corp",
+        "llc", "plc", "bros", "vs", "etc", "e.g", "i.e", "cf", "al", "approx", "est", "dept", "univ", "assn", "ave",
+        "blvd", "rd", "vol", "pp", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+        "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        "u.s", "u.k", "u.n", "e.u", "d.c", "ph.d", "b.a", "m.a", "op", "ed",
+    }
+)  # fmt: skip
+# A boundary candidate: terminal punctuation, optional closing quotes/brackets, whitespace.
+_BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w\d])""")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of whitespace (including non-breaking spaces and newlines) into one space, trim the ends,
+    drop invisible characters."""
+    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased (case-folded) word tokens; letters and digits of any script, inner apostrophes kept."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def word_count(text: str) -> int:
+    return len(_TOKEN.findall(text))
+
+
+def content_hash(text: str) -> str:
+    """32 hex characters identifying the text up to whitespace, case and Unicode compatibility forms."""
+    normalized = normalize_whitespace(unicodedata.normalize("NFKC", text)).casefold()
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:32]
+
+
+def _ends_with_abbreviation(before: str, punctuation: str, following: str) -> bool:
+    if punctuation != ".":
+        return False
+    match = _WORD_BEFORE.search(before)
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    if word in ABBREVIATIONS or (word in ("no", "nos") and following[:1].isdigit()):
+        return True
+    if word in ("a.m", "p.m"):
+        return False  # "at 5 p.m. The next day": ends a sentence before a capital
+    # initials: "J. K. Rowling", "U.S.A."
+    return (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split English-like prose into sentences.
+
+    Paragraph breaks always end a sentence; otherwise a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing
+    quotes or brackets) followed by whitespace and a word, unless the full stop belongs to a known abbreviation or an
+    initial. Decimals ("3.5") and dotted names have no whitespace after the stop and are never split.
+    """
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = normalize_whitespace(paragraph)
+        if not paragraph:
+            continue
+        start = 0
+        for match in _BOUNDARY.finditer(paragraph):
+            end = match.end(2)
+            following = paragraph[match.end() : match.end() + 2].lstrip("\"'“‘«([")
+            if following[:1].islower():
+                continue  # '"Really?" she asked', "approx. three", "the U.S. government" keep going
+            if _ends_with_abbreviation(paragraph[start : match.start(1)], match.group(1), following):
+                continue
+            sentence = paragraph[start:end].strip()
+            if sentence:
+                sentences.append(sentence)
+            start = match.end()
+        rest = paragraph[start:].strip()
+        if rest:
+            sentences.append(rest)
+    return sentences
+
+
+_DETECTORS: dict[tuple[str, ...], _LinguaDetector] = {}
+_DETECTORS_LOCK = threading.Lock()
+
+
+def _lingua_detector(codes: tuple[str, ...]) -> _LinguaDetector:
+    with _DETECTORS_LOCK:
+        detector = _DETECTORS.get(codes)
+        if detector is None:
+            isos = [IsoCode639_1.from_str(code) for code in codes]
+            detector = LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_minimum_relative_distance(0.1).build()
+            _DETECTORS[codes] = detector
+        return detector
+
+
+class LanguageDetector:
+    """Language of a text among the configured ISO 639-1 codes, or None when unsure.
+
+    The underlying lingua detector is built once per set of languages (module-level cache) and its models load on
+    first use; only a bounded prefix of the text is examined.
+    """
+
+    prefix_chars = 1200
+    min_letters = 20
+
+    def __init__(self, languages: Sequence[str]) -> None:
+        codes = tuple(sorted({code.strip().lower()[:2] for code in languages if code.strip()}))
+        if not codes:
+            raise ValueError("LanguageDetector needs at least one language code")
+        for code in codes:
+            try:
+                IsoCode639_1.from_str(code)
+            except ValueError as error:
+                raise ValueError(f"unknown ISO 639-1 language code: {code!r}") from error
+        self.languages = codes
+        self._detector = _lingua_detector(codes) if len(codes) > 1 else None
+
+    def detect(self, text: str) -> str | None:
+        sample = text[: self.prefix_chars]
+        if sum(char.isalpha() for char in sample) < self.min_letters:
+            return None
+        if self._detector is None:
+            return self.languages[0]
+        language = self._detector.detect_language_of(sample)
+        if language is None:
+            return None
+        return language.iso_code_639_1.name.lower()

@@ -1,0 +1,51 @@
+"""The task queue backend, chosen by URL: a SQLite file on one machine, Redis when scaled out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from huey import Huey, PriorityRedisHuey, SqliteHuey
+
+
+def make_huey(queue_url: str, *, workers: int = 4, immediate: bool = False) -> Huey:
+    """``sqlite:///path/queue.sqlite3`` or ``redis://host:6379/0``."""
+    parts = urlsplit(queue_url)
+    if parts.scheme == "sqlite":
+        path = parts.path
+        return SqliteHuey("newsloom", filename=path, immediate=immediate, timeout=30)
+    if parts.scheme in {"redis", "rediss"}:
+        # the priority flavour (Redis >= 5): story building and enrichment go ahead of a long ingest backlog
+        return PriorityRedisHuey("newsloom", url=queue_url, immediate=immediate)
+    raise ValueError(f"NEWSLOOM_QUEUE_URL must start with sqlite:/// or redis://, not {queue_url!r}")
+
+
+def claim(huey: Huey, key: str, *, stale_after: float) -> bool:
+    """Set ``key`` if it is unset, or if whoever set it did so more than ``stale_after`` seconds ago (a crashed
+    holder); True if this caller now holds it. The queue's storage is shared by every process of an installation."""
+    now = time.time()
+    if huey.put_if_empty(key, now):
+        return True
+    held_since = huey.get(key, peek=True)
+    if held_since is None or now - float(held_since) > stale_after:
+        huey.get(key)  # pops it
+        return bool(huey.put_if_empty(key, now))
+    return False
+
+
+def release(huey: Huey, key: str) -> None:
+    huey.get(key)
+
+
+@contextmanager
+def exclusive(huey: Huey, name: str, *, stale_after: float = 900) -> Iterator[bool]:
+    """``with exclusive(huey, "stories") as mine:`` — one holder across all processes; others get False."""
+    key = f"newsloom:lock:{name}"
+    mine = claim(huey, key, stale_after=stale_after)
+    try:
+        yield mine
+    finally:
+        if mine:
+            release(huey, key)

@@ -1,0 +1,46 @@
+"""Reading sources and feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsloom.sources.models import Feed, Source
+
+
+def find_feed(key: str) -> Feed | None:
+    """A feed by numeric id or by URL."""
+    feeds = Feed.objects.select_related("source")
+    if key.isdigit():
+        return feeds.filter(pk=int(key)).first()
+    return feeds.filter(url=key).first()
+
+
+def feeds_with_health() -> list[Feed]:
+    return list(Feed.objects.select_related("source").order_by("source__name", "url"))
+
+
+def feed_record(feed: Feed) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": feed.pk,
+        "url": feed.url,
+        "source": feed.source.slug,
+        "title": feed.title,
+        "format": feed.format,
+        "disabled": feed.disabled,
+        "disabled_reason": feed.disabled_reason,
+        "last_status": feed.last_status,
+        "last_error": feed.last_error,
+        "last_error_code": feed.last_error_code,
+        "consecutive_errors": feed.consecutive_errors,
+        "last_fetched_at": iso(feed.last_fetched_at),
+        "last_success_at": iso(feed.last_success_at),
+        "next_fetch_at": iso(feed.next_fetch_at),
+        "interval_seconds": feed.interval_seconds,
+    }
+
+
+def all_sources() -> list[Source]:
+    return list(Source.objects.order_by("name"))

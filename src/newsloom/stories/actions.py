@@ -1,0 +1,244 @@
+"""Every write to stories and wire groups: placing new articles, replaying the window, scoring.
+
+``build_stories`` must run under the queue lock "stories" (tasks.build_stories_task takes it): one clusterer at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, F, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from newsloom.articles.models import Article, WireGroup
+from newsloom.core.dedup import Signature
+from newsloom.core.embed import Embedder
+from newsloom.core.llm import LLMClient
+from newsloom.core.story_analysis import StoryAnalysis, StoryInput
+from newsloom.stories.engine import DEFAULT_WINDOW, EngineDoc, StoryEngine
+from newsloom.stories.enrich import enrichment, story_articles
+from newsloom.stories.models import ClusterState, Story
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+EMBED_CHARS = 1000
+_engine: StoryEngine | None = None
+
+
+def _state() -> ClusterState:
+    state, _ = ClusterState.objects.get_or_create(pk=1)
+    return state
+
+
+def engine(window: timedelta = DEFAULT_WINDOW) -> StoryEngine:
+    """This process's engine, replayed from the database if another process has placed articles since."""
+    global _engine
+    version = _state().version
+    if _engine is None or _engine.version != version:
+        _engine = _replay(window, version)
+    return _engine
+
+
+def forget_engine() -> None:
+    global _engine
+    _engine = None
+
+
+def _vector(data: bytes | memoryview | None) -> np.ndarray | None:
+    return np.frombuffer(bytes(data), dtype=np.float32) if data else None
+
+
+def _engine_doc(article: Article, signature: Signature, vector: np.ndarray | None) -> EngineDoc:
+    return EngineDoc(
+        id=article.pk, title=article.title, text=article.text or article.summary or article.title,
+        published=article.published_at or article.created_at, language=article.language or None,
+        source=str(article.source_id), signature=signature, vector=vector,
+    )
+
+
+def _placeable() -> QuerySet[Article]:
+    return Article.objects.exclude(status=Article.Status.PENDING).only(
+        "id", "title", "text", "summary", "published_at", "created_at", "language", "source_id", "signature",
+        "vector", "story_id", "wire_group_id",
+    )
+
+
+def _replay(window: timedelta, version: int) -> StoryEngine:
+    """Rebuild the engine from every placed article in the window, in (published, id) order; fix what differs."""
+    fresh = StoryEngine(window=window)
+    since = timezone.now() - window
+    articles = list(_placeable().filter(clustered_at__isnull=False, published_at__gte=since)
+                    .order_by("published_at", "id"))
+    for article in articles:
+        sig = Signature.from_bytes(bytes(article.signature)) if article.signature else fresh.signature(article.text)
+        fresh.add(_engine_doc(article, sig, _vector(article.vector)))
+    fresh.version = version
+    if articles:
+        _write(fresh, articles, {})
+    log.info("story engine replayed %d articles", len(articles))
+    return fresh
+
+
+def build_stories(*, embedder: Embedder | None = None, limit: int = BATCH) -> int:
+    """Place up to ``limit`` articles not yet in a story, oldest first; returns how many were placed."""
+    current = engine()
+    articles = list(_placeable().filter(clustered_at__isnull=True).order_by("published_at", "id")[:limit])
+    if not articles:
+        return 0
+    texts = [f"{a.title}\n{(a.text or a.summary)[:EMBED_CHARS]}" for a in articles]
+    vectors = embedder.embed(texts) if embedder is not None else None
+    fresh: dict[str, tuple[bytes, bytes | None]] = {}
+    for i, article in enumerate(articles):
+        sig = current.signature(article.text or article.summary or article.title)
+        vector = vectors[i] if vectors is not None else None
+        current.add(_engine_doc(article, sig, vector))
+        fresh[article.pk] = (sig.to_bytes(), vector.astype(np.float32).tobytes() if vector is not None else None)
+    try:
+        _write(current, articles, fresh)
+    except Exception:
+        forget_engine()  # memory is ahead of the database now: replay next time
+        raise
+    return len(articles)
+
+
+def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tuple[bytes, bytes | None]]) -> None:
+    """Store the placement of ``placed`` and of every article whose story changed with them, in one transaction."""
+    ids = current.affected([a.pk for a in placed])
+    now = timezone.now()
+    targets = {aid: (current.wire_of[aid], current.story_of(aid)) for aid in ids}
+    titles = current.titles()
+    with transaction.atomic():
+        state = ClusterState.objects.select_for_update().get(pk=1)
+        if state.version != current.version:
+            raise RuntimeError("stories were changed by another process during this pass")
+        stored = {pk: (group, story) for pk, group, story
+                  in Article.objects.filter(pk__in=ids).values_list("pk", "wire_group_id", "story_id")}
+        previous = {pk: story for pk, (_, story) in stored.items()}
+        stories = {story for _, story in targets.values()}
+        groups = {group for group, _ in targets.values()}
+        Story.objects.bulk_create([Story(id=s) for s in stories], ignore_conflicts=True)
+        WireGroup.objects.bulk_create([WireGroup(id=g) for g in groups], ignore_conflicts=True)
+        # rows to write: the placed articles, and members whose story or wire group moved (a merge); not every
+        # member of a growing story on every pass, which made a story's cost grow with the square of its size
+        moved = {a.pk for a in placed} | {aid for aid in ids if stored.get(aid) != targets[aid]}
+        changed = []
+        for article in Article.objects.filter(pk__in=moved).only("id", "story_id", "wire_group_id", "clustered_at"):
+            group, story = targets[article.pk]
+            article.wire_group_id, article.story_id, article.clustered_at = group, story, now
+            if article.pk in fresh:
+                article.signature, article.vector = fresh[article.pk]
+            changed.append(article)
+        fields = ["wire_group", "story", "clustered_at"] + (["signature", "vector"] if fresh else [])
+        Article.objects.bulk_update(changed, fields, batch_size=200)
+        emptied = {s for s in previous.values() if s and s not in stories}
+        Story.objects.filter(pk__in=emptied, articles__isnull=True).delete()
+        refresh_stories(stories, titles=titles, now=now)
+        refresh_wire_groups(groups)
+        state.version += 1
+        state.updated_at = now
+        state.save()
+        current.version = state.version
+        transaction.on_commit(_request_enrichment)
+
+
+def enrich_story(story_id: str, *, embedder: Embedder | None = None, llm: LLMClient | None = None,
+                 force: bool = False, analyze: Callable[[StoryInput], StoryAnalysis] | None = None) -> bool:
+    """Write the story's summary, key points, comparison and hashtags (and its articles' hashtags) if it changed
+    since it was last enriched; True if it was enriched."""
+    story = Story.objects.filter(pk=story_id).only("id", "enriched_at", "changed_at").first()
+    if story is None or (not force and story.enriched_at and story.enriched_at >= story.changed_at):
+        return False
+    articles = story_articles(story_id)
+    if not articles:
+        return False
+    result = enrichment(articles, embedder=embedder, llm=llm, analyze=analyze)
+    with transaction.atomic():
+        Story.objects.filter(pk=story_id).update(
+            summary=result.summary, key_points=result.key_points, comparison=result.comparison,
+            hashtags=result.hashtags, enriched_at=timezone.now(),
+        )
+        for article_id, tags in result.article_hashtags.items():
+            Article.objects.filter(pk=article_id).update(hashtags=tags)
+    return True
+
+
+def stale_story_ids(limit: int = 200, *, resting: timedelta | None = None) -> list[str]:
+    """Stories changed since they were last enriched, most recently changed first. With ``resting``, a story
+    enriched less than that long ago waits (a story gaining articles every second is summarised once a minute, not
+    once per article); one never enriched never waits."""
+    stale = Story.objects.filter(Q(enriched_at__isnull=True) | Q(enriched_at__lt=F("changed_at")))
+    if resting is not None:
+        stale = stale.filter(Q(enriched_at__isnull=True) | Q(enriched_at__lte=timezone.now() - resting))
+    return list(stale.order_by("-changed_at").values_list("pk", flat=True)[:limit])
+
+
+def _request_enrichment() -> None:
+    from newsloom import tasks
+
+    tasks.request_enrichment()
+
+
+def refresh_wire_groups(groups: Iterable[str]) -> None:
+    sizes = dict(
+        Article.objects.filter(wire_group_id__in=list(groups)).values("wire_group_id")
+        .annotate(n=Count("pk")).values_list("wire_group_id", "n")
+    )
+    for group, size in sizes.items():
+        WireGroup.objects.filter(pk=group).update(size=size)
+
+
+def story_score(sources: int, last_published: datetime | None, recent: int, now: datetime) -> float:
+    """Ranked by independent sources, recency and how fast coverage grows: log-sources and growth, halved daily."""
+    if last_published is None:
+        return 0.0
+    age_hours = max(0.0, (now - last_published).total_seconds() / 3600)
+    return (math.log2(1 + sources) + 0.5 * math.log2(1 + recent)) * 0.5 ** (age_hours / 24)
+
+
+def refresh_stories(story_ids: Iterable[str], *, titles: dict[str, str] | None = None,
+                    now: datetime | None = None) -> None:
+    """Recompute each story's aggregates from its articles (and its title, when the engine gives one)."""
+    now = now or timezone.now()
+    ids = list(story_ids)
+    recent_since = now - timedelta(hours=6)
+    rows = (
+        Article.objects.filter(story_id__in=ids).values("story_id")
+        .annotate(
+            n=Count("pk"), sources=Count("source", distinct=True), groups=Count("wire_group", distinct=True),
+            first=Min("published_at"), last=Max("published_at"),
+            recent=Count("pk", filter=Q(created_at__gte=recent_since)),
+        )
+    )
+    for row in rows:
+        sid = row["story_id"]
+        members = Article.objects.filter(story_id=sid)
+        vectors = [_vector(v) for v in members.exclude(vector=None).values_list("vector", flat=True)]
+        centroid = np.mean(np.stack([v for v in vectors if v is not None]), axis=0) if vectors else None
+        language = members.exclude(language="").values_list("language", flat=True).first() or ""
+        title = (titles or {}).get(sid) or members.order_by("published_at").values_list("title", flat=True).first()
+        Story.objects.filter(pk=sid).update(
+            title=(title or "")[:1000], language=language, article_count=row["n"], source_count=row["sources"],
+            wire_group_count=row["groups"], first_published=row["first"], last_published=row["last"],
+            score=story_score(row["sources"], row["last"], row["recent"], now),
+            centroid=centroid.astype(np.float32).tobytes() if centroid is not None else None, changed_at=now,
+        )
+
+
+def rescore_recent(days: int = 3) -> int:
+    """Scores decay with time: recompute those of stories touched in the last ``days``."""
+    since = timezone.now() - timedelta(days=days)
+    ids = list(Story.objects.filter(last_published__gte=since).values_list("pk", flat=True))
+    now = timezone.now()
+    recent_since = now - timedelta(hours=6)
+    for story in Story.objects.filter(pk__in=ids):
+        recent = story.articles.filter(created_at__gte=recent_since).count()
+        Story.objects.filter(pk=story.pk).update(
+            score=story_score(story.source_count, story.last_published, recent, now)
+        )
+    return len(ids)

@@ -1,0 +1,161 @@
+"""Reading stories: top stories, one story's coverage, related articles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from newsloom.articles.models import Article
+from newsloom.core.related import Candidate, related
+from newsloom.stories.models import Story
+
+RELATED_WINDOW = timedelta(days=14)
+RELATED_CANDIDATE_STORIES = 400
+_TITLE_WORD = re.compile(r"\b[A-Z][\w'’-]{2,}(?:\s+[A-Z][\w'’-]{2,})*")
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "And",
+        "Or",
+        "But",
+        "For",
+        "With",
+        "From",
+        "After",
+        "Before",
+        "Over",
+        "Under",
+        "Into",
+        "Amid",
+        "As",
+        "At",
+        "By",
+        "In",
+        "Of",
+        "On",
+        "To",
+        "Up",
+        "New",
+        "How",
+        "Why",
+        "What",
+        "Who",
+        "When",
+        "Where",
+        "Says",
+        "Said",
+        "Will",
+        "More",
+        "Than",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class RelatedArticle:
+    article: Article
+    reason: str
+
+
+@dataclass(frozen=True)
+class WireCoverage:
+    """One text and every outlet that ran it (a group of one for an outlet's own reporting)."""
+
+    wire_group: str | None
+    origin: Article
+    copies: list[Article]
+
+
+def top_stories() -> QuerySet[Story]:
+    readable = Article.objects.exclude(status=Article.Status.PENDING).select_related("source")
+    return (
+        Story.objects.filter(article_count__gt=0)
+        .order_by("-score", "-last_published", "pk")
+        .prefetch_related(Prefetch("articles", queryset=readable.order_by("published_at", "pk")))
+    )
+
+
+def get_story(story_id: str) -> Story | None:
+    return top_stories().filter(pk=story_id).first()
+
+
+def coverage(story: Story) -> list[WireCoverage]:
+    """The story's articles grouped by wire group, earliest text first; within a group the origin leads."""
+    groups: dict[str, list[Article]] = {}
+    for article in story.articles.all():
+        groups.setdefault(article.wire_group_id or article.pk, []).append(article)
+    out = []
+    for key, members in groups.items():
+        members.sort(key=lambda a: (a.published_at is None, a.published_at, a.pk))
+        origin = next((a for a in members if a.pk == key), members[0])
+        out.append(WireCoverage(key if len(members) > 1 else None, origin, [a for a in members if a is not origin]))
+    out.sort(key=lambda g: (g.origin.published_at is None, g.origin.published_at, g.origin.pk))
+    return out
+
+
+def wire_copies(article: Article) -> list[Article]:
+    """Other outlets carrying the same text as ``article``."""
+    if not article.wire_group_id:
+        return []
+    return list(
+        Article.objects.filter(wire_group_id=article.wire_group_id)
+        .exclude(pk=article.pk)
+        .exclude(status=Article.Status.PENDING)
+        .select_related("source")
+        .order_by("published_at", "pk")
+    )
+
+
+def _terms(title: str, hashtags: list[str] | None = None) -> frozenset[str]:
+    names = {m.group(0) for m in _TITLE_WORD.finditer(title) if m.group(0) not in _NOT_NAMES}
+    return frozenset(names | {tag.replace("-", " ") for tag in hashtags or []})
+
+
+def _vector(data: bytes | memoryview | None) -> np.ndarray | None:
+    return np.frombuffer(bytes(data), dtype=np.float32) if data else None
+
+
+def _candidate(article: Article, vector: np.ndarray | None, hashtags: list[str] | None = None) -> Candidate:
+    return Candidate(
+        article_id=article.pk,
+        story_id=article.story_id,
+        wire_group=article.wire_group_id,
+        source=str(article.source_id),
+        published=article.published_at,
+        vector=vector,
+        terms=_terms(article.title, hashtags),
+    )
+
+
+def related_articles(article: Article, k: int = 6) -> list[RelatedArticle]:
+    """Up to ``k`` related articles with a reason: the same story first, then the nearest other recent stories."""
+    readable = Article.objects.exclude(status=Article.Status.PENDING).select_related("source")
+    same = list(readable.filter(story_id=article.story_id).exclude(pk=article.pk)) if article.story_id else []
+    story = Story.objects.filter(pk=article.story_id).first() if article.story_id else None
+    target_vector = _vector(story.centroid) if story and story.centroid else _vector(article.vector)
+    target = _candidate(article, target_vector, story.hashtags if story else None)
+
+    since = (article.published_at or timezone.now()) - RELATED_WINDOW
+    stories = list(
+        Story.objects.filter(last_published__gte=since, article_count__gt=0)
+        .exclude(pk=article.story_id or "")
+        .exclude(centroid=None)
+        .order_by("-last_published")[:RELATED_CANDIDATE_STORIES]
+    )
+    by_story = {s.pk: s for s in stories}
+    representatives: dict[str, Article] = {}
+    for candidate in readable.filter(story_id__in=list(by_story)).order_by("story_id", "-published_at", "pk"):
+        representatives.setdefault(candidate.story_id or "", candidate)
+    others = [
+        _candidate(a, _vector(by_story[sid].centroid), by_story[sid].hashtags) for sid, a in representatives.items()
+    ]
+    loaded = {a.pk: a for a in same} | {a.pk: a for a in representatives.values()}
+    picks = related(target, [_candidate(a, None) for a in same], others, now=timezone.now(), k=k)
+    return [RelatedArticle(loaded[p.article_id], p.reason) for p in picks]

@@ -1,0 +1,172 @@
+"""Queue tasks and the periodic schedule: thin wrappers that call the apps' actions with this process's tools."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from newsloom import runtime
+from newsloom.articles import actions as article_actions
+from newsloom.errors import ExtractionError
+from newsloom.queue import claim, exclusive, release
+from newsloom.sources import actions as source_actions
+from newsloom.stories import actions as story_actions
+
+log = logging.getLogger(__name__)
+
+
+@db_task()
+def poll_feed_task(feed_id: int) -> str:
+    outcome = source_actions.poll_feed(feed_id, fetcher=runtime.fetcher())
+    return outcome.status
+
+
+@db_task()
+def ingest_article_task(article_id: str) -> str:
+    outcome = article_actions.ingest_article(
+        article_id, fetcher=runtime.fetcher(), detector=runtime.detector(), extractor=runtime.extractor()
+    )
+    if outcome.retry_in is not None:
+        ingest_article_task.schedule((article_id,), delay=outcome.retry_in.total_seconds())
+    elif outcome.result in {"stored", "merged", "feed-only"}:
+        request_story_build()
+    return outcome.result
+
+
+def _drain(lock: str, request_key: str, step: Callable[[], int]) -> int:
+    """Run ``step`` until it does nothing more, in one process at a time; a pending request is consumed first, so
+    one asked for during this pass schedules another."""
+    release(settings.HUEY, request_key)
+    done = 0
+    with exclusive(settings.HUEY, lock) as mine:
+        while mine and (progress := step()):
+            done += progress
+    return done
+
+
+def _request(request_key: str, task: Any, delay: float, stale_after: float) -> None:
+    """Schedule ``task`` after ``delay`` unless one is already waiting: requests meanwhile fold into it."""
+    if claim(settings.HUEY, request_key, stale_after=stale_after):
+        task.schedule(delay=delay)
+
+
+STORIES_REQUESTED = "newsloom:stories-requested"
+STORY_DEBOUNCE = 2.0  # seconds: articles finishing together are placed in one pass
+ENRICH_REQUESTED = "newsloom:enrich-requested"
+ENRICH_DEBOUNCE = 5.0  # seconds: a story still gaining articles is summarised once they have landed
+
+
+def request_story_build() -> None:
+    _request(STORIES_REQUESTED, build_stories_task, STORY_DEBOUNCE, stale_after=120)
+
+
+def build_stories_now() -> int:
+    """Place every article not yet in a story, unless another process is doing it (then it will)."""
+    return _drain("stories", STORIES_REQUESTED, lambda: story_actions.build_stories(embedder=runtime.embedder()))
+
+
+ENRICH_REST = timedelta(seconds=60)  # a story is re-enriched at most this often while it keeps changing
+
+
+def request_enrichment(delay: float = ENRICH_DEBOUNCE) -> None:
+    _request(ENRICH_REQUESTED, enrich_stories_task, delay, stale_after=300)
+
+
+def _enrich_one(story_id: str, analyze: runtime.StoryAnalyzer | None) -> bool:
+    try:
+        return story_actions.enrich_story(story_id, embedder=runtime.embedder() if analyze is None else None,
+                                          llm=runtime.llm(), analyze=analyze)
+    except ExtractionError as exc:  # its analysis crashed or hung a worker process: the other stories go on
+        log.warning("story %s not enriched: %s", story_id, exc)
+        return False
+
+
+def _enrich_stale(resting: timedelta | None) -> int:
+    """Enrich the stale stories; with extraction processes, as many at a time as there are processes (each thread
+    reads and writes the database while a process computes)."""
+    ids = story_actions.stale_story_ids(resting=resting)
+    analyze = runtime.story_analyzer()
+    if analyze is None or len(ids) < 2:
+        return sum(_enrich_one(sid, analyze) for sid in ids)
+
+    def enrich(story_id: str) -> bool:
+        try:
+            return _enrich_one(story_id, analyze)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    with ThreadPoolExecutor(runtime.config().extract_processes, thread_name_prefix="enrich") as pool:
+        return sum(pool.map(enrich, ids))
+
+
+def enrich_stories_now(*, resting: timedelta | None = None) -> int:
+    """Enrich every story changed since its last enrichment (one process at a time). With ``resting``, stories
+    enriched less than that long ago wait, and a later pass is scheduled for them."""
+    done = _drain("enrich", ENRICH_REQUESTED, lambda: _enrich_stale(resting))
+    if resting is not None and story_actions.stale_story_ids(limit=1):
+        request_enrichment(delay=resting.total_seconds())
+    return done
+
+
+# Story passes go ahead of the ingest backlog (a crawl queues thousands of pages at once): stories then form while
+# pages are still being fetched, instead of all at the end, and a reader sees them sooner.
+STORY_PRIORITY = 10
+
+
+@db_task(priority=STORY_PRIORITY)
+def build_stories_task() -> int:
+    return build_stories_now()
+
+
+@db_task(priority=STORY_PRIORITY)
+def enrich_stories_task() -> int:
+    return enrich_stories_now(resting=ENRICH_REST)
+
+
+def enqueue_due_feeds() -> int:
+    ids = source_actions.claim_due_feeds()
+    for feed_id in ids:
+        poll_feed_task(feed_id)
+    return len(ids)
+
+
+def enqueue_pending_articles(idle_for: timedelta | None = None) -> int:
+    """Re-queue articles left pending by a crash; harmless if they are already queued (ingest is idempotent)."""
+    ids = article_actions.pending_article_ids(idle_for=idle_for)
+    for aid in ids:
+        ingest_article_task(aid)
+    return len(ids)
+
+
+@db_periodic_task(crontab(minute="*"))
+def schedule_due_feeds() -> int:
+    return enqueue_due_feeds()
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_stories() -> int:
+    """Catches articles whose story request was lost (a crash between request and pass)."""
+    return build_stories_now()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def rescore_stories() -> int:
+    return story_actions.rescore_recent()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def sweep_enrichment() -> int:
+    return enrich_stories_now()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def recover_pending_articles() -> int:
+    return enqueue_pending_articles(idle_for=timedelta(hours=1))

@@ -1,0 +1,15 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from newsloom.web import feed_urls
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("feeds/", include(feed_urls)),
+    *feed_urls.sitemap_patterns,
+    *i18n_patterns(path("", include("newsloom.web.urls")), prefix_default_language=True),
+]
+
+handler404 = "newsloom.web.views.not_found"
+handler500 = "newsloom.web.views.server_error"

@@ -1,0 +1,1 @@
+"""Core tests need no database: they test pure functions with bytes and strings."""

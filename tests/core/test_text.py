@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsloom.core.text import (
+    LanguageDetector,
+    content_hash,
+    normalize_whitespace,
+    split_sentences,
+    tokens,
+    word_count,
+)
+
+
+def test_normalize_whitespace() -> None:
+    assert normalize_whitespace("  a\u00a0 b\n\n\tc\u200b ") == "a b c"
+
+
+def test_tokens_and_word_count() -> None:
+    assert tokens("Don’t STOP me_now, Straße 42!") == ["don’t", "stop", "me", "now", "strasse", "42"]
+    assert tokens("Привет, мир") == ["привет", "мир"]
+    assert word_count("It's 3 p.m. in New York.") == 7
+    assert word_count("") == 0
+
+
+def test_content_hash_ignores_whitespace_and_case() -> None:
+    digest = content_hash("Hello   World\n")
+    assert re.fullmatch(r"[0-9a-f]{32}", digest)
+    assert digest == content_hash("hello world")
+    assert digest != content_hash("hello, world")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Smith paid $3.50 for it. Then he left.", ["Mr. Smith paid $3.50 for it.", "Then he left."]),
+        ('"Is this real?" she asked. Nobody knew.', ['"Is this real?" she asked.', "Nobody knew."]),
+        (
+            "The U.S. government said no. It was 5 p.m. Then J. K. Rowling spoke.",
+            ["The U.S. government said no.", "It was 5 p.m.", "Then J. K. Rowling spoke."],
+        ),
+        (
+            "Prices rose 2.5% in Jan. 2024 and fell later. “We are worried,” he said. “Very.”",
+            ["Prices rose 2.5% in Jan. 2024 and fell later.", "“We are worried,” he said.", "“Very.”"],
+        ),
+        (
+            "Dr. No met Gen. Lee at No. 10 Downing St. yesterday!",
+            ["Dr. No met Gen. Lee at No. 10 Downing St. yesterday!"],
+        ),
+        ("First paragraph without stop\n\nSecond one.", ["First paragraph without stop", "Second one."]),
+        ("", []),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_language_detector() -> None:
+    detector = LanguageDetector(["en", "de", "FR", "fr"])
+    assert detector.languages == ("de", "en", "fr")
+    assert detector.detect("The government announced new measures on Tuesday to fight rising prices.") == "en"
+    assert detector.detect("Die Regierung hat am Dienstag neue Maßnahmen gegen steigende Preise angekündigt.") == "de"
+    assert detector.detect("Le gouvernement a annoncé mardi de nouvelles mesures contre la hausse des prix.") == "fr"
+    assert detector.detect("ok") is None
+    assert detector.detect("12345 67890 !!!") is None
+
+
+def test_language_detector_is_built_once() -> None:
+    assert LanguageDetector(["en", "de"])._detector is LanguageDetector(["de", "en"])._detector
+
+
+def test_language_detector_rejects_unknown_codes() -> None:
+    with pytest.raises(ValueError):
+        LanguageDetector(["xx"])
+    with pytest.raises(ValueError):
+        LanguageDetector([])

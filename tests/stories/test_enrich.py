@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from newsloom.articles.models import Article
+from newsloom.stories import actions
+from newsloom.stories.models import Story
+from tests.stories.test_actions import FLOOD_OTHER, corpus, make
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+A = "a" * 32
+
+
+def test_enrichment_is_cited_verbatim_and_idempotent() -> None:
+    corpus()
+    actions.build_stories()
+    assert set(actions.stale_story_ids()) == {A, "e" * 32}
+    assert actions.enrich_story(A)
+    story = Story.objects.get(pk=A)
+    texts = {a.pk: a.text for a in Article.objects.filter(story_id=A)}
+    assert 1 <= len(story.summary) <= 5 and story.key_points
+    for sentence in story.summary + story.key_points:
+        assert sentence["text"] in texts[sentence["article_id"]]  # verbatim from the cited article
+    assert 3 <= len(story.hashtags) <= 8 and "harrowdale" in story.hashtags
+    assert {s["source"] for s in story.comparison["sources"]} == {"Meridian Press", "Daily Lantern", "Valley Courier",
+                                                                 "Harbour Gazette"}
+    assert any(d["quantity"] == "people evacuated" for d in story.comparison["disagreements"])
+    assert all(a.hashtags for a in Article.objects.filter(story_id=A))
+    assert not actions.enrich_story(A)  # nothing changed since
+    assert actions.stale_story_ids() == ["e" * 32]
+
+
+def test_a_story_that_changes_is_enriched_again() -> None:
+    corpus()
+    actions.build_stories()
+    actions.enrich_story(A)
+    first = Story.objects.get(pk=A).enriched_at
+    make("Late Herald", "9" * 32, "Harrowdale counts the cost", FLOOD_OTHER[::-1], 1)
+    actions.build_stories()
+    assert A in actions.stale_story_ids()
+    assert actions.enrich_story(A)
+    assert Story.objects.get(pk=A).enriched_at > first
+
+
+def test_a_story_enriched_moments_ago_rests_before_it_is_enriched_again() -> None:
+    corpus()
+    actions.build_stories()
+    actions.enrich_story(A)
+    make("Late Herald", "9" * 32, "Harrowdale counts the cost", FLOOD_OTHER[::-1], 1)
+    actions.build_stories()
+    assert A not in actions.stale_story_ids(resting=timedelta(minutes=1))  # just enriched: it waits
+    assert "e" * 32 in actions.stale_story_ids(resting=timedelta(minutes=1))  # never enriched: it does not
+    Story.objects.filter(pk=A).update(enriched_at=timezone.now() - timedelta(minutes=2))
+    assert A in actions.stale_story_ids(resting=timedelta(minutes=1))
+
+
+def test_with_extraction_processes_stories_are_enriched_side_by_side_in_them(settings: Any) -> None:
+    import dataclasses
+
+    from newsloom import runtime, tasks
+
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, extract_processes=2, embedder="none")
+    runtime.reset()
+    try:
+        corpus()
+        actions.build_stories()
+        assert runtime.story_analyzer() is not None
+        assert tasks.enrich_stories_now() == 2  # both stories, each in a process, written from two threads
+        assert actions.stale_story_ids() == []
+        story = Story.objects.get(pk=A)
+        texts = {a.pk: a.text for a in Article.objects.filter(story_id=A)}
+        assert story.summary and all(s["text"] in texts[s["article_id"]] for s in story.summary)
+        assert story.hashtags and all(a.hashtags for a in Article.objects.filter(story_id=A))
+    finally:
+        runtime.reset()
