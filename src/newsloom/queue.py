@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from huey import Huey, PriorityRedisHuey, SqliteHuey
+from huey.storage import SqliteStorage
+
+
+class QueueFileStorage(SqliteStorage):
+    """huey's SQLite storage with ``synchronous=NORMAL``: in WAL mode a commit then waits for no fsync, and the file
+    stays consistent after any crash (a power cut may forget the last few tasks; the database, not the queue, is the
+    record of what is left to do, and lost work is re-queued from it)."""
+
+    def _create_connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection = super()._create_connection()
+        conn.execute("pragma synchronous=NORMAL")
+        return conn
 
 
 def make_huey(queue_url: str, *, workers: int = 4, immediate: bool = False) -> Huey:
-    """``sqlite:///path/queue.sqlite3`` or ``redis://host:6379/0``."""
+    """``sqlite:///path/queue.sqlite3`` or ``redis://host:6379/0``. Task return values are not stored: nothing reads
+    them, and storing one is a write per task."""
     parts = urlsplit(queue_url)
     if parts.scheme == "sqlite":
         path = parts.path
-        return SqliteHuey("newsloom", filename=path, immediate=immediate, timeout=30)
+        return SqliteHuey("newsloom", filename=path, immediate=immediate, timeout=30, results=False,
+                          storage_class=QueueFileStorage)
     if parts.scheme in {"redis", "rediss"}:
         # the priority flavour (Redis >= 5): story building and enrichment go ahead of a long ingest backlog
-        return PriorityRedisHuey("newsloom", url=queue_url, immediate=immediate)
+        return PriorityRedisHuey("newsloom", url=queue_url, immediate=immediate, results=False)
     raise ValueError(f"NEWSLOOM_QUEUE_URL must start with sqlite:/// or redis://, not {queue_url!r}")
 
 

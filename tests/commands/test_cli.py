@@ -91,3 +91,18 @@ def test_eval_clustering_prints_the_metrics(cli_env: dict[str, str], benchmarks_
     assert "bcubed_f1" in table
     bad = newsloom(cli_env, "eval", "clustering", str(benchmarks_dir), check=False)
     assert bad.returncode == 2 and "not a recognised clustering dataset" in bad.stderr
+
+
+def test_eval_summarization_prints_both_systems(cli_env: dict[str, str], benchmarks_dir: Path) -> None:
+    folder = benchmarks_dir / "summarization-neus-allsides"
+    out = newsloom(cli_env, "eval", "summarization", str(folder), "--json", "--limit", "12").stdout
+    result = json.loads(out)
+    assert result["stories"] == 12
+    assert set(result["newsloom"]) == {"rouge1", "rouge2", "rougeLsum", "faithfulness"}
+    assert set(result["lexrank"]) == {"rouge1", "rouge2", "rougeLsum"}
+    assert result["newsloom"]["faithfulness"] == 1.0
+    rouge = [result[system][key] for system in ("newsloom", "lexrank") for key in ("rouge1", "rouge2", "rougeLsum")]
+    assert all(0 < value <= 100 for value in rouge)
+    assert "lexrank:" in newsloom(cli_env, "eval", "summarization", str(folder), "--limit", "3").stdout
+    bad = newsloom(cli_env, "eval", "clustering", str(folder), "--limit", "3", check=False)
+    assert bad.returncode == 2 and "--limit" in bad.stderr

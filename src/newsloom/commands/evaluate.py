@@ -24,11 +24,11 @@ def _clustering(folder: Path, embedder_name: str) -> dict[str, Any]:
     return {key: result[key] for key in CLUSTERING_KEYS}
 
 
-def _summarization(folder: Path, embedder_name: str) -> dict[str, Any]:
+def _summarization(folder: Path, embedder_name: str, limit: int | None = None) -> dict[str, Any]:
     from newsloom.core.embed import get_embedder
     from newsloom.core.evaluation.summarization import evaluate_neus
 
-    result: dict[str, Any] = evaluate_neus(folder, split="val", embedder=get_embedder(embedder_name))
+    result: dict[str, Any] = evaluate_neus(folder, split="val", embedder=get_embedder(embedder_name), limit=limit)
     return result
 
 
@@ -48,9 +48,14 @@ def run(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"newsloom: {folder} is not a dataset folder", file=sys.stderr)
         return 2
-    runner = _clustering if args.task == "clustering" else _summarization
+    if args.limit is not None and (args.task != "summarization" or args.limit < 1):
+        print("newsloom: --limit takes a positive number of stories, for summarization only", file=sys.stderr)
+        return 2
     try:
-        result = runner(folder, args.embedder)
+        if args.task == "clustering":
+            result = _clustering(folder, args.embedder)
+        else:
+            result = _summarization(folder, args.embedder, args.limit)
     except ModuleNotFoundError as exc:
         print(f"newsloom: {exc.name} is missing: install the evaluation extra, pip install 'newsloom[eval]'",
               file=sys.stderr)

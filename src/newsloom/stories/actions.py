@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 EMBED_CHARS = 1000
+UPDATE_BATCH = 200
+STORY_AGGREGATES = ["title", "language", "article_count", "source_count", "wire_group_count", "first_published",
+                    "last_published", "score", "centroid", "changed_at"]
 _engine: StoryEngine | None = None
 
 
@@ -185,12 +188,13 @@ def _request_enrichment() -> None:
 
 
 def refresh_wire_groups(groups: Iterable[str]) -> None:
+    """Each group's size from its articles: one aggregate query, one bulk update."""
     sizes = dict(
         Article.objects.filter(wire_group_id__in=list(groups)).values("wire_group_id")
         .annotate(n=Count("pk")).values_list("wire_group_id", "n")
     )
-    for group, size in sizes.items():
-        WireGroup.objects.filter(pk=group).update(size=size)
+    WireGroup.objects.bulk_update([WireGroup(id=group, size=size) for group, size in sizes.items()], ["size"],
+                                  batch_size=UPDATE_BATCH)
 
 
 def story_score(sources: int, last_published: datetime | None, recent: int, now: datetime) -> float:
@@ -203,7 +207,8 @@ def story_score(sources: int, last_published: datetime | None, recent: int, now:
 
 def refresh_stories(story_ids: Iterable[str], *, titles: dict[str, str] | None = None,
                     now: datetime | None = None) -> None:
-    """Recompute each story's aggregates from its articles (and its title, when the engine gives one)."""
+    """Recompute each story's aggregates from its articles (and its title, when the engine gives one): two reads for
+    all the stories together and one bulk update, not a handful of queries per story."""
     now = now or timezone.now()
     ids = list(story_ids)
     recent_since = now - timedelta(hours=6)
@@ -215,19 +220,30 @@ def refresh_stories(story_ids: Iterable[str], *, titles: dict[str, str] | None =
             recent=Count("pk", filter=Q(created_at__gte=recent_since)),
         )
     )
+    vectors: dict[str, list[np.ndarray]] = {}
+    language: dict[str, str] = {}
+    earliest_title: dict[str, str] = {}
+    members = (Article.objects.filter(story_id__in=ids).order_by("published_at", "id")
+               .values_list("story_id", "vector", "language", "title"))
+    for sid, vector, lang, title in members.iterator(chunk_size=2000):
+        if vector:
+            vectors.setdefault(sid, []).append(_vector(vector))  # type: ignore[arg-type]
+        if lang and sid not in language:
+            language[sid] = lang
+        earliest_title.setdefault(sid, title)
+    updated = []
     for row in rows:
         sid = row["story_id"]
-        members = Article.objects.filter(story_id=sid)
-        vectors = [_vector(v) for v in members.exclude(vector=None).values_list("vector", flat=True)]
-        centroid = np.mean(np.stack([v for v in vectors if v is not None]), axis=0) if vectors else None
-        language = members.exclude(language="").values_list("language", flat=True).first() or ""
-        title = (titles or {}).get(sid) or members.order_by("published_at").values_list("title", flat=True).first()
-        Story.objects.filter(pk=sid).update(
-            title=(title or "")[:1000], language=language, article_count=row["n"], source_count=row["sources"],
-            wire_group_count=row["groups"], first_published=row["first"], last_published=row["last"],
-            score=story_score(row["sources"], row["last"], row["recent"], now),
-            centroid=centroid.astype(np.float32).tobytes() if centroid is not None else None, changed_at=now,
-        )
+        stack = vectors.get(sid)
+        centroid = np.mean(np.stack(stack), axis=0).astype(np.float32).tobytes() if stack else None
+        title = (titles or {}).get(sid) or earliest_title.get(sid) or ""
+        updated.append(Story(
+            id=sid, title=title[:1000], language=language.get(sid, ""), article_count=row["n"],
+            source_count=row["sources"], wire_group_count=row["groups"], first_published=row["first"],
+            last_published=row["last"], score=story_score(row["sources"], row["last"], row["recent"], now),
+            centroid=centroid, changed_at=now,
+        ))
+    Story.objects.bulk_update(updated, STORY_AGGREGATES, batch_size=UPDATE_BATCH)
 
 
 def rescore_recent(days: int = 3) -> int:
