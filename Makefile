@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsloom
 
-.PHONY: demo test test-sqlite test-postgres lint install chromium bench clean
+.PHONY: demo test test-sqlite test-postgres lint install chromium wrk bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's wrk, the load generator of bench/pages.py (which falls back to Python clients without it); no test needs it.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing Debian's wrk for bench/pages.py"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -1,19 +1,24 @@
 """Reader pages under load, against a static file from the same server as the ceiling, in one run.
 
-    .venv/bin/python bench/pages.py [--clients 32] [--seconds 10] [--database-url URL]
+    .venv/bin/python bench/pages.py [--clients 32] [--seconds 10] [--processes N] [--client auto|wrk|python]
+                                    [--database-url URL]
 
 Builds the demo data in a temporary data dir (`newsloom demo --no-serve --mini-web-port 0` in a subprocess; with
 --database-url, in a fresh PostgreSQL database created beside the one named and dropped afterwards), starts
-`newsloom serve --no-worker` (gunicorn, threaded; --with-worker keeps its in-process queue consumer, which then polls
-the stopped mini-web's feeds and enriches stories while the pages are measured) on a free loopback port,
-finds one URL of every page type that answers (home, article, story, source, hashtag, search, Atom feed; 404s are
-skipped), then loads each for a fixed time with N client threads, each with its own keep-alive httpx client.
+`newsloom serve --no-worker` (gunicorn, threaded, by default one process per CPU; --with-worker keeps its in-process
+queue consumer, which then polls the stopped mini-web's feeds and enriches stories while the pages are measured) on a
+free loopback port, finds one URL of every page type that answers (home, article, story, source, hashtag, search, Atom
+feed; 404s are skipped), then loads each for a fixed time with N keep-alive connections.
 /static/newsloom/site.css (WhiteNoise) is loaded the same way first: the ceiling of this server on this machine.
 
-Prints per page type: requests/second, p50 and p99 latency in ms, the ratio to the static ceiling; p50 and p99 of 100
-requests made one at a time (the page's own time, without queueing behind other clients); and whether a repeat
-request with If-None-Match (or If-Modified-Since) is answered 304. The clients share the machine's cores with
-the server, so on a small machine the static ceiling is partly the clients' own limit.
+The load generator is wrk (Debian's `wrk`, C, one thread; `make wrk` installs it) when it is on the PATH: Python
+client threads would take much of a small machine's cores, and the GIL, for themselves. Without wrk (or with
+--client python) N threads each with its own keep-alive httpx client do the same, at a lower ceiling. The first line
+of the table's header says which one ran.
+
+Prints per page type: requests/second, p50 and p99 latency in ms, the ratio to the static ceiling; p50 and p99 with
+one connection (the page's own time, without queueing behind other clients); and whether a repeat request with
+If-None-Match (or If-Modified-Since) is answered 304. The clients share the machine's cores with the server.
 """
 
 from __future__ import annotations
@@ -49,6 +54,16 @@ FIXED = {"home": "/en/", "search": "/en/search?q=flood", "atom": "/feeds/top.ato
 ORDER = ["static", "home", "article", "story", "source", "hashtag", "search", "atom"]
 
 
+# wrk calls done() once at the end: one line with the totals and the percentiles (microseconds) to parse
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("NEWSLOOM-WRK %d %d %d %d %d %d %d %f %f\\n", summary.requests, summary.duration,
+    e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
 @dataclass
 class Result:
     name: str
@@ -56,17 +71,19 @@ class Result:
     requests: int
     errors: int
     seconds: float
-    latencies_ms: list[float]
+    p50: float  # ms
+    p99: float
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
-    def percentile(self, q: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def free_port() -> int:
@@ -112,12 +129,13 @@ def newsloom(env: dict[str, str], *args: str, timeout: float = 900) -> str:
 
 
 @contextmanager
-def serving(env: dict[str, str], worker: bool) -> Iterator[str]:
+def serving(env: dict[str, str], worker: bool, processes: int | None) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log_path = Path(env["NEWSLOOM_DATA_DIR"]) / "serve.log"
     log = log_path.open("w")
-    command = [sys.executable, "-m", "newsloom", "serve", "--port", str(port), *([] if worker else ["--no-worker"])]
+    command = [sys.executable, "-m", "newsloom", "serve", "--port", str(port), *([] if worker else ["--no-worker"]),
+               *(["--processes", str(processes)] if processes else [])]
     proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -130,6 +148,8 @@ def serving(env: dict[str, str], worker: bool) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"newsloom serve did not come up:\n{log_path.read_text()[-3000:]}")
             time.sleep(0.2)
+        banner = [line for line in log_path.read_text().splitlines() if "serving on" in line]
+        print(f"server: {banner[0].removeprefix('newsloom: ') if banner else ' '.join(command[2:])}")
         yield base
     finally:
         proc.send_signal(signal.SIGINT)
@@ -211,7 +231,40 @@ def load(base: str, name: str, path: str, clients: int, seconds: float) -> Resul
         t.join(timeout=seconds + 60)
     elapsed = time.perf_counter() - began
     merged = [x for part in latencies for x in part]
-    return Result(name, path, len(merged), sum(errors), elapsed, merged)
+    return Result(name, path, len(merged), sum(errors), elapsed, percentile(merged, 0.5), percentile(merged, 0.99))
+
+
+def wrk(script: Path, url: str, connections: int, seconds: int) -> Result:
+    """One wrk run: ``connections`` keep-alive connections on one thread for ``seconds``."""
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
+               "-s", str(script), url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("NEWSLOOM-WRK ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"wrk exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    requests, micros, *errors, p50, p99 = (float(x) for x in line.split()[1:])
+    bad_status = errors[3]  # answered, but not 2xx/3xx: counted among requests by wrk
+    return Result("", url, int(requests - bad_status), int(sum(errors)), micros / 1e6, p50 / 1000, p99 / 1000)
+
+
+def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float) -> Result:
+    """Like ``load``, with wrk: a one-second run first warms the connections and every server process's cache."""
+    wrk(script, base + path, clients, 1)
+    result = wrk(script, base + path, clients, max(1, round(seconds)))
+    result.name, result.path = name, path
+    return result
+
+
+def wrk_alone(script: Path, base: str, path: str, seconds: int = 2) -> tuple[float, float]:
+    """Like ``alone``, with wrk: one connection, one request at a time, for ``seconds``."""
+    result = wrk(script, base + path, 1, seconds)
+    return result.p50, result.p99
+
+
+def wrk_version() -> str:
+    done = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    words = (done.stdout + done.stderr).split()
+    return " ".join(words[:2]) if words else "wrk"
 
 
 def conditional(base: str, path: str) -> str:
@@ -248,8 +301,8 @@ def report(results: list[Result], solo: dict[str, tuple[float, float]], checks: 
     for r in results:
         ratio = r.per_second / ceiling if ceiling else float("nan")
         p50, p99 = solo.get(r.name, (float("nan"), float("nan")))
-        print(f"{r.name:<9} {r.path[:40]:<40} {r.per_second:>7.0f} {r.percentile(0.5):>7.1f} "
-              f"{r.percentile(0.99):>7.1f} {ratio:>7.2f} {r.errors:>6}  {p50:>7.1f} {p99:>7.1f}  "
+        print(f"{r.name:<9} {r.path[:40]:<40} {r.per_second:>7.0f} {r.p50:>7.1f} "
+              f"{r.p99:>7.1f} {ratio:>7.2f} {r.errors:>6}  {p50:>7.1f} {p99:>7.1f}  "
               f"{checks.get(r.name, '')}")
 
 
@@ -260,7 +313,13 @@ def main() -> int:
     parser.add_argument("--with-worker", action="store_true",
                         help="keep serve's in-process queue consumer (it polls the stopped mini-web and enriches)")
     parser.add_argument("--database-url", help="a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/newsloom")
+    parser.add_argument("--processes", type=int, help="newsloom serve --processes (default: its own, one per CPU)")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
+                        help="load generator (auto: wrk when it is installed, else Python threads)")
     args = parser.parse_args()
+    use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
+    if use_wrk and shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (make wrk, or apt-get install wrk)")
     clients = max(1, min(args.clients, 256))
     seconds = max(1.0, min(args.seconds, 300.0))
     data_dir = Path(tempfile.mkdtemp(prefix="newsloom-bench-pages-"))
@@ -268,16 +327,24 @@ def main() -> int:
         with fresh_database(args.database_url) as database_url:
             env = _env(data_dir, database_url)
             started = time.perf_counter()
-            summary = newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
+            log = newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
+            summary = [line for line in log if "articles with full text" in line] or log[-1:]
             print(f"demo data built in {time.perf_counter() - started:.0f} s: {summary[-1] if summary else ''}")
             print(f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
                   f"page type, {os.cpu_count()} cores shared by clients and server")
-            with serving(env, args.with_worker) as base:
+            print(f"client: {wrk_version() + ', 1 thread' if use_wrk else 'Python, httpx in threads'}")
+            script = data_dir / "report.lua"
+            script.write_text(WRK_SCRIPT)
+            with serving(env, args.with_worker, args.processes) as base:
                 paths = {"static": STATIC, **discover(base)}
                 results, solo, checks = [], {}, {}
                 for name in sorted(paths, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
-                    solo[name] = alone(base, paths[name])
-                    results.append(load(base, name, paths[name], clients, seconds))
+                    if use_wrk:
+                        solo[name] = wrk_alone(script, base, paths[name])
+                        results.append(wrk_load(script, base, name, paths[name], clients, seconds))
+                    else:
+                        solo[name] = alone(base, paths[name])
+                        results.append(load(base, name, paths[name], clients, seconds))
                     checks[name] = conditional(base, paths[name])
             report(results, solo, checks, clients)
     finally:

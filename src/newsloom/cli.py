@@ -68,7 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the website and API (and, on the embedded default, run the queue)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--processes", type=int, default=1, help="web server processes")
+    serve.add_argument("--processes", type=int, default=None,
+                       help="web server processes (default: one per CPU; with the embedded queue, one of them "
+                            "also runs the queue consumer)")
+    serve.add_argument("--threads", type=int, default=None,
+                       help="threads per web server process (default: 4; more when many requests wait on I/O, "
+                            "such as questions to a slow LLM endpoint)")
     serve.add_argument("--no-worker", action="store_true", help="do not run the queue consumer in-process")
 
     worker = sub.add_parser("worker", help="a standalone queue consumer (scale-out)")
@@ -86,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     evaluate.add_argument("--embedder", default="none", choices=["none", "hashing", "static", "transformer"],
                           help="dense vectors used by the step (default: none)")
+    evaluate.add_argument("--limit", type=int, default=None, metavar="N",
+                          help="summarization: score only the first N stories of the split")
 
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create an administrator account")
@@ -157,7 +164,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from newsloom.commands import serve
 
-        return serve.run(host=args.host, port=args.port, processes=args.processes, consume=not args.no_worker)
+        return serve.run(host=args.host, port=args.port, processes=args.processes, threads=args.threads,
+                         consume=not args.no_worker)
     if args.command == "worker":
         from newsloom.commands import serve
 

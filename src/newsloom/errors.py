@@ -20,7 +20,10 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      ├── FeedParseError                 the bytes are not a feed we can read (permanent)
      │    └── NotAFeed                  an HTML page or another kind of document; ``feed_links`` lists feeds it
      │                                  advertises, if any
-     └── ExtractionError                a page yields no article text (permanent)
+     ├── ExtractionError                a page yields no article text (permanent)
+     └── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
+                                        names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
+                                        not-allowed, invalid
 """
 
 from __future__ import annotations
@@ -126,3 +129,13 @@ class NotAFeed(FeedParseError):
 
 class ExtractionError(NewsloomError):
     code = "extraction-failed"
+
+
+class CommentRejected(NewsloomError):
+    """A reader's write refused by the community actions; ``str(error)`` is the sentence to show the reader."""
+
+    code = "comment-rejected"
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "newsloom.sources",
     "newsloom.articles",
     "newsloom.stories",
+    "newsloom.community",
     "newsloom.web",
 ]
 

@@ -11,6 +11,8 @@ import pytest
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -52,11 +54,14 @@ def _fresh_cache() -> Iterator[None]:
 # ------------------------------------------------------------------------------------------- the demo, ingested once
 
 def _demo_models() -> list[Any]:
+    from django.contrib.auth import get_user_model
+
     from newsloom.articles.models import Article, ArticleURL, WireGroup
+    from newsloom.community.models import Comment, Report
     from newsloom.sources.models import Feed, Source
     from newsloom.stories.models import ClusterState, Story
 
-    return [Source, Feed, WireGroup, Story, Article, ArticleURL, ClusterState]
+    return [Source, Feed, WireGroup, Story, Article, ArticleURL, ClusterState, get_user_model(), Comment, Report]
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +81,7 @@ def demo_snapshot(django_db_setup: Any, django_db_blocker: Any, miniweb: Any) ->
 
     from newsloom import runtime
     from newsloom.commands.crawl import crawl_once
-    from newsloom.commands.demo import subscribe
+    from newsloom.commands.demo import seed_comments, subscribe
 
     original = settings.CONFIG
     with django_db_blocker.unblock():
@@ -88,6 +93,7 @@ def demo_snapshot(django_db_setup: Any, django_db_blocker: Any, miniweb: Any) ->
             subscribe(miniweb)
             summary = crawl_once(every_feed=True, progress=False, timeout=300)
             assert summary.finished and summary.stories >= 10, summary.describe()
+            assert seed_comments() > 0
             rows = chain.from_iterable(model.objects.order_by("pk") for model in _demo_models())
             data = serializers.serialize("json", rows)
         finally:
@@ -99,8 +105,15 @@ def demo_snapshot(django_db_setup: Any, django_db_blocker: Any, miniweb: Any) ->
 
 
 def load_snapshot(data: str) -> None:
+    """The rows, with their own primary keys; then the tables' id sequences moved past them (as ``loaddata`` does),
+    so that a test may add rows of its own on PostgreSQL too."""
+    models = set()
     for item in serializers.deserialize("json", data):
         item.save()
+        models.add(type(item.object))
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models)):
+            cursor.execute(sql)
 
 
 @pytest.fixture

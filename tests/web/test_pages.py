@@ -123,7 +123,7 @@ def test_article_page(client: Client, demo: None, django_assert_max_num_queries:
     cited = re.findall(r'class="cite" href="/en/article/([0-9a-f]{32})"', ai)
     assert {s["article_id"] for s in story.summary + story.key_points} == set(cited)
     assert f'href="/en/story/{story.pk}"' in ai
-    assert "Comments open with accounts." in html
+    assert "Posting opens with accounts" in html and 'class="thread"' in html  # the demo readers' comments
     related = html.split('id="related-h"', 1)[1].split("</section>", 1)[0]
     assert related.count("<li>") >= 3 and 'class="reason">Same story' in related
     assert "Other outlets ran this same text" in html  # the agency original, copied by others
@@ -154,7 +154,7 @@ def test_article_meta_for_previews_and_search_engines(client: Client, demo: None
 def test_feed_only_article_says_so(client: Client) -> None:
     make_article("e" * 32, "Summary only", status="feed_only", error="returned HTTP 404 Not Found")
     html = html_of(client, f"/en/article/{'e' * 32}")
-    assert "could not be fetched" in html and "HTTP 404" in html and "Comments open with accounts." in html
+    assert "could not be fetched" in html and "HTTP 404" in html and "No comments yet." in html
 
 
 def test_relative_times_on_an_article(client: Client) -> None:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from newsloom.articles.models import Article
 from newsloom.commands.crawl import crawl_once
+from newsloom.community.actions import edit_comment, ensure_reader, post_comment, set_state
+from newsloom.community.models import Comment
+from newsloom.core.sanitize import sanitize_comment
 from newsloom.demo import MiniWeb, start_miniweb
+from newsloom.demo.content import raw_comments
+from newsloom.errors import CommentRejected
 from newsloom.sources.actions import create_feed, ensure_source
 from newsloom.sources.models import Feed
 
@@ -21,6 +30,53 @@ def subscribe(web: MiniWeb) -> list[Feed]:
                                    language=f.language, kind=f.kind)
             feeds.append(create_feed(f.url, source))
     return feeds
+
+
+def seed_comments(now: datetime | None = None) -> int:
+    """The demo readers' threads (accounts without a password), posted through the community actions on the demo
+    articles that were ingested; a second run posts nothing twice. Returns how many comments were posted."""
+    data = raw_comments()
+    readers = {r["username"]: ensure_reader(r["username"], first_name=r["first_name"], last_name=r["last_name"])
+               for r in data["readers"]}
+    now = now or timezone.now()
+    posted = 0
+    for thread in data["threads"]:
+        article = (Article.objects.filter(source__slug=thread["source"], title=thread["title"])
+                   .exclude(status=Article.Status.PENDING).order_by("published_at", "pk").first())
+        if article is not None:
+            posted += _seed_thread(article, thread["comments"], readers, now)
+    return posted
+
+
+def _seed_thread(article: Article, items: list[dict[str, Any]], readers: dict[str, Any], now: datetime) -> int:
+    start = article.published_at or now
+
+    def at(minutes: int) -> datetime:
+        return min(start + timedelta(minutes=minutes), now)
+
+    by_key: dict[str, Comment] = {}
+    new: list[tuple[Comment, dict[str, Any]]] = []
+    for item in items:
+        parent = by_key.get(item["parent"]) if "parent" in item else None
+        if "parent" in item and parent is None:
+            continue  # its parent was not posted
+        reader = readers[item["reader"]]
+        bodies = [sanitize_comment(text) for text in (item["body"], item.get("edit", {}).get("body")) if text]
+        comment = Comment.objects.filter(article=article, author=reader, parent=parent, body__in=bodies).first()
+        if comment is None:
+            try:
+                comment = post_comment(reader, article, item["body"], parent, now=at(item["after_minutes"]))
+            except CommentRejected:
+                continue
+            new.append((comment, item))
+        by_key[item["key"]] = comment
+    for comment, item in new:  # edits and moderation last: replies to a comment are posted before it is hidden
+        if "edit" in item:
+            edit_comment(comment, item["edit"]["body"], editor=readers[item["reader"]],
+                         now=at(item["edit"]["after_minutes"]))
+        if "state" in item:
+            set_state(comment, item["state"])
+    return len(new)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         print(summary.describe(), file=sys.stderr)
         for feed in Feed.objects.filter(pk__in=[f.pk for f in feeds]).exclude(last_error=""):
             print(f"  feed {feed.url}: {feed.last_error}", file=sys.stderr)
+        print(f"demo readers: {seed_comments()} comments posted", file=sys.stderr)
         if args.no_serve:
             return 0
         from newsloom.commands import serve

@@ -1,6 +1,10 @@
-"""Article HTML sanitizing: an allow-list of reading markup, nothing executable, absolute http(s)/mailto links only."""
+"""HTML sanitizing: articles (an allow-list of reading markup, absolute http(s)/mailto links) and readers' comments
+(a tighter list, http(s) links marked ``nofollow ugc``); nothing executable survives either."""
 
 from __future__ import annotations
+
+import re
+from html import unescape
 
 import nh3
 
@@ -61,3 +65,45 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
         url_relative=("rewrite_with_base", base) if base else "deny",
     )
     return cleaned.strip()
+
+
+# ------------------------------------------------------------------------------------------------------------ comments
+
+# What a reader may write: paragraphs, line breaks, emphasis, quotes, inline code, lists and plain links.
+COMMENT_TAGS: frozenset[str] = frozenset({"p", "br", "a", "em", "strong", "blockquote", "code", "ul", "ol", "li"})
+COMMENT_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "*": set()}  # "*": no lang or title anywhere
+COMMENT_URL_SCHEMES: frozenset[str] = frozenset({"http", "https"})
+COMMENT_LINK_REL = "nofollow ugc"
+_COMMENT_BLOCK = re.compile(r"<\s*(?:p|br|ul|ol|li|blockquote)\b", re.I)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_TEXT_BREAK = re.compile(r"<(/?(?:p|br|li|blockquote)\b)", re.I)
+
+
+def sanitize_comment(body: str) -> str:
+    """A reader's comment as safe HTML: the comment allow-list only, absolute http(s) links with
+    ``rel="nofollow ugc"``, nothing executable. Text without block markup becomes paragraphs at blank lines and
+    line breaks at single newlines. Returns "" when no visible text is left."""
+    cleaned = _clean_comment(body.replace("\r\n", "\n").replace("\r", "\n"))
+    if cleaned and not _COMMENT_BLOCK.search(cleaned):
+        paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(cleaned) if p.strip()]
+        cleaned = _clean_comment("".join("<p>" + p.replace("\n", "<br>") + "</p>" for p in paragraphs))
+    return cleaned if comment_text(cleaned) else ""
+
+
+def _clean_comment(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=set(COMMENT_TAGS),
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes=set(COMMENT_URL_SCHEMES),
+        link_rel=COMMENT_LINK_REL,
+        strip_comments=True,
+        url_relative="deny",
+    ).strip()
+
+
+def comment_text(html: str) -> str:
+    """The words a reader sees in comment HTML, whitespace collapsed (for length checks and previews)."""
+    plain = nh3.clean(_TEXT_BREAK.sub(r" <\1", html), tags=set(), clean_content_tags=set(REMOVED_WITH_CONTENT))
+    return " ".join(unescape(plain).split())

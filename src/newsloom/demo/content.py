@@ -87,6 +87,15 @@ def raw_events() -> tuple[dict[str, Any], ...]:
     return tuple(events)
 
 
+@cache
+def raw_comments() -> dict[str, Any]:
+    """The demo's readers and their comment threads (``content/comments.json``): each thread names its article by
+    source slug and title; each comment its reader, its parent's key, minutes after publication, and optionally a
+    later edit or a moderator's state."""
+    data: dict[str, Any] = _read_json("comments.json")
+    return data
+
+
 def all_paragraphs() -> list[str]:
     """Every paragraph of the original demo articles (the raw material of the bulk web)."""
     return [p for ev in raw_events() for art in ev["articles"] for p in art["paragraphs"]]

@@ -1,4 +1,4 @@
-"""Read-only context for an article's page: its story's AI panel, wire copies, related articles."""
+"""Read-only context for an article's page: its story's AI panel, wire copies, related articles, comments."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from django.core.cache import cache
 
 from newsloom.articles import queries as article_queries
 from newsloom.articles.models import Article
+from newsloom.community import queries as community_queries
+from newsloom.community.queries import Thread
 from newsloom.stories import queries as story_queries
 from newsloom.stories.models import ClusterState, Story
 from newsloom.stories.queries import RelatedArticle
@@ -42,6 +44,7 @@ class ArticlePage:
     wire: WireInfo | None
     related: list[RelatedArticle]
     image_alt: str
+    comments: Thread
 
 
 def article_page(article_id: str) -> ArticlePage | None:
@@ -70,6 +73,7 @@ def article_page(article_id: str) -> ArticlePage | None:
         wire=wire_info(article),
         related=related(article),
         image_alt=lead_image_alt(article),
+        comments=community_queries.article_thread(article.pk),
     )
 
 
