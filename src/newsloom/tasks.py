@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -126,8 +127,24 @@ def build_stories_task() -> int:
     return build_stories_now()
 
 
+# Enrichment yields to ingestion: while articles wait in the queue their stories are still growing, and a summary
+# written now is thrown away by the next one (a first crawl of 1,000 pages analysed most stories twice). A requested
+# pass waits while the queue holds work, ENRICH_YIELD_POLL seconds at a time, but no longer than ENRICH_YIELD_MAX
+# after it was first due, so a queue that is never empty does not starve the summaries.
+ENRICH_YIELD_POLL = 2.0
+ENRICH_YIELD_MAX = 120.0
+
+
+def ingest_backlog() -> bool:
+    return bool(settings.HUEY.pending_count())
+
+
 @db_task(priority=STORY_PRIORITY)
-def enrich_stories_task() -> int:
+def enrich_stories_task(first_due: float | None = None) -> int:
+    first_due = time.time() if first_due is None else first_due
+    if ingest_backlog() and time.time() - first_due < ENRICH_YIELD_MAX:
+        enrich_stories_task.schedule((first_due,), delay=ENRICH_YIELD_POLL)  # the request stays claimed meanwhile
+        return 0
     return enrich_stories_now(resting=ENRICH_REST)
 
 

@@ -78,3 +78,28 @@ def test_with_extraction_processes_stories_are_enriched_side_by_side_in_them(set
         assert story.hashtags and all(a.hashtags for a in Article.objects.filter(story_id=A))
     finally:
         runtime.reset()
+
+
+def test_enrichment_yields_to_queued_ingest_work_but_not_for_ever(settings: Any) -> None:
+    """While articles wait in the queue their stories are still growing: a requested pass is put off (the request
+    stays claimed) until the queue is empty or ENRICH_YIELD_MAX has passed since it was first due."""
+    import time
+
+    from newsloom import tasks
+
+    corpus()
+    actions.build_stories()
+    settings.HUEY.flush()
+    tasks.ingest_article_task("f" * 32)  # one article still to ingest
+    assert tasks.ingest_backlog()
+    assert tasks.enrich_stories_task.call_local() == 0
+    assert set(actions.stale_story_ids()) == {A, "e" * 32}  # nothing summarised yet
+    again = [t for t in settings.HUEY.pending() if t.name == "enrich_stories_task"]  # with an eta
+    assert len(again) == 1 and again[0].args[0] > time.time() - 60  # asked again, keeping when it was first due
+    assert tasks.enrich_stories_task.call_local(time.time() - tasks.ENRICH_YIELD_MAX - 1) == 2  # waited enough
+    assert actions.stale_story_ids() == []
+
+    settings.HUEY.flush()
+    Story.objects.filter(pk=A).update(enriched_at=None)
+    assert not tasks.ingest_backlog()
+    assert tasks.enrich_stories_task.call_local() == 1  # an empty queue: at once
