@@ -79,19 +79,6 @@ def test_missing_pages_are_not_cached_as_found(client: Client) -> None:
     assert response.status_code == 404 and not response.has_header("Last-Modified")
 
 
-def test_a_reader_without_a_copy_gets_the_rendered_page_from_the_cache(
-    client: Client, demo: None, django_assert_max_num_queries: Any
-) -> None:
-    for name, path in paths().items():
-        first = client.get(path)
-        with django_assert_max_num_queries(2):  # the state only: no page queries, no template
-            second = client.get(path)
-        assert second.status_code == 200, name
-        assert second.content == first.content and second["Content-Type"] == first["Content-Type"], name
-        assert second["ETag"] == first["ETag"] and "public" in second["Cache-Control"], name
-        assert second["Last-Modified"] == first["Last-Modified"], name
-
-
 def test_the_page_cache_follows_the_data(client: Client, demo: None) -> None:
     story = Story.objects.get(title=TESSEL)
     client.get(f"/en/article/{story.pk}")

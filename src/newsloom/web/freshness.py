@@ -10,11 +10,12 @@ time its data last changed and a fingerprint of it. The ETag is that fingerprint
 A revalidation that matches answers 304 before the view runs a single query of its own. HTML is
 ``Cache-Control: public, max-age=60``; feeds and the sitemap, which readers poll, ``max-age=300``.
 
-The rendered body is also kept in Django's cache under its ETag, so a reader without a copy (most of them) costs
-the state queries and a cache read, not the page's own queries and template: the ETag changes whenever the data,
-the code or the time bucket does, so a cached body is never stale and needs no invalidation. Pages under ``fresh``
-are public (``Cache-Control: public``) and so must never carry per-user content; a form with a CSRF token belongs
-on a view without it.
+The whole response is also kept in Django's cache under its ETag (``pagecache.FreshPageMiddleware``, which finds a
+``fresh`` view's state function on the view), so a reader without a copy (most of them) costs the state query and a
+cache read, not the page's own queries and template: the ETag changes whenever the data, the code or the time bucket
+does, so a stored response is never stale and needs no invalidation. Pages under ``fresh`` are public
+(``Cache-Control: public``) and so must never carry per-user content; a form with a CSRF token belongs on a view
+without it.
 """
 
 from __future__ import annotations
@@ -29,13 +30,11 @@ from functools import wraps
 from importlib import metadata
 from typing import Any, NamedTuple
 
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest, HttpResponse
-from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
@@ -49,7 +48,8 @@ HTML_MAX_AGE = 60
 FEED_MAX_AGE = 300
 TIME_BUCKET = 300  # seconds
 PAGE_CACHE_MAX_BYTES = 512 * 1024  # larger bodies are rendered every time
-_ATTR = "_newsloom_state"
+_REQUEST_ATTR = "_newsloom_state"  # a request's state, computed once
+STATE_ATTR = "newsloom_state"  # on a ``fresh`` view: its state function (read by pagecache.FreshPageMiddleware)
 
 try:
     CODE_VERSION = metadata.version("newsloom")
@@ -194,10 +194,12 @@ def search_state(*_: Any, **__: Any) -> State:
 
 # ---------------------------------------------------------------------------------------------------------- decorator
 
-def _state(request: HttpRequest, func: StateFunc, args: tuple[Any, ...], kwargs: dict[str, Any]) -> State | None:
-    if not hasattr(request, _ATTR):
-        setattr(request, _ATTR, func(*args, **kwargs))
-    state: State | None = getattr(request, _ATTR)
+def request_state(request: HttpRequest, func: StateFunc, args: tuple[Any, ...], kwargs: dict[str, Any]
+                  ) -> State | None:
+    """``func``'s state for this request, computed once however many times it is asked for."""
+    if not hasattr(request, _REQUEST_ATTR):
+        setattr(request, _REQUEST_ATTR, func(*args, **kwargs))
+    state: State | None = getattr(request, _REQUEST_ATTR)
     return state
 
 
@@ -215,33 +217,13 @@ def fresh(state: StateFunc, *, max_age: int = HTML_MAX_AGE) -> Callable[[View], 
 
     def decorator(view: View) -> View:
         def etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
-            return etag_for(request, _state(request, state, args, kwargs))
+            return etag_for(request, request_state(request, state, args, kwargs))
 
         def last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime | None:
-            found = _state(request, state, args, kwargs)
+            found = request_state(request, state, args, kwargs)
             return found.changed if found else None
 
-        @wraps(view)
-        def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            tag = etag(request, *args, **kwargs)
-            key = f"newsloom:page:{tag}" if tag else None
-            hit = cache.get(key) if key else None
-            if hit is not None:
-                content, content_type, modified = hit
-                response = HttpResponse(content, content_type=content_type)
-                if modified:  # a feed's own Last-Modified (its newest item), as the view set it
-                    response["Last-Modified"] = modified
-                return response
-            response = view(request, *args, **kwargs)
-            if isinstance(response, SimpleTemplateResponse):  # the sitemap's: rendered now, once
-                response.render()
-            if (key and response.status_code == 200 and not response.streaming
-                    and len(response.content) <= PAGE_CACHE_MAX_BYTES):
-                cache.set(key, (response.content, response["Content-Type"], response.get("Last-Modified")),
-                          TIME_BUCKET)
-            return response
-
-        conditional = condition(etag_func=etag, last_modified_func=last_modified)(cached)
+        conditional = condition(etag_func=etag, last_modified_func=last_modified)(view)
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -249,6 +231,8 @@ def fresh(state: StateFunc, *, max_age: int = HTML_MAX_AGE) -> Callable[[View], 
             patch_vary_headers(response, ["HX-Request"])
             return response
 
-        return require_safe(cache_control(public=True, max_age=max_age)(wrapper))
+        final = require_safe(cache_control(public=True, max_age=max_age)(wrapper))
+        setattr(final, STATE_ATTR, state)
+        return final
 
     return decorator
