@@ -339,12 +339,13 @@ def main() -> int:
                 paths = {"static": STATIC, **discover(base)}
                 results, solo, checks = [], {}, {}
                 for name in sorted(paths, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
+                    # under load first (its warm-up renders the page in every server process), then alone
                     if use_wrk:
-                        solo[name] = wrk_alone(script, base, paths[name])
                         results.append(wrk_load(script, base, name, paths[name], clients, seconds))
+                        solo[name] = wrk_alone(script, base, paths[name])
                     else:
-                        solo[name] = alone(base, paths[name])
                         results.append(load(base, name, paths[name], clients, seconds))
+                        solo[name] = alone(base, paths[name])
                     checks[name] = conditional(base, paths[name])
             report(results, solo, checks, clients)
     finally:

@@ -133,3 +133,18 @@ def test_the_demo_article_shows_its_readers_thread(client: Client, demo: None,
     assert "Maren Holt" in section and "dbrennan" not in section  # the hidden advert's author
     assert '<p class="removed-note">[removed]</p>' in section and '<span class="edited">' in section
     assert "<blockquote>" in section
+
+
+def test_the_story_page_shows_the_storys_own_thread_and_follows_it(client: Client, demo: None, reader: Any) -> None:
+    story = Story.objects.get(title=TESSEL)
+    path = f"/en/story/{story.pk}"
+    first = client.get(path)
+    assert "No comments yet." in first.content.decode().split('<section class="comments"', 1)[1]  # the article's
+    comment = post_comment(reader, story, "Which outlet had it <b>first</b>?")  # thread is not the story's
+    posted = client.get(path, headers={"If-None-Match": first["ETag"]})
+    assert posted.status_code == 200 and posted["ETag"] != first["ETag"]
+    section = posted.content.decode().split('<section class="comments"', 1)[1].split("</section>", 1)[0]
+    assert "Which outlet had it" in section and "Maren Holt" in section
+    set_state(comment, Comment.State.REMOVED)
+    removed = client.get(path, headers={"If-None-Match": posted["ETag"]})
+    assert removed.status_code == 200 and "Which outlet" not in removed.content.decode()

@@ -136,9 +136,10 @@ def _with_cluster(queryset: QuerySet[Any], *fields: str) -> QuerySet[Any]:
 _SITE = StateQuery(lambda: _with_cluster(
     Story.objects.annotate(all=Value(1)).values("all")  # one group: the whole table
     .annotate(changed=Max("changed_at"), enriched=Max("enriched_at"), n=Count("pk")), "changed", "enriched", "n"))
-def _comments(aggregate: Any) -> Subquery:
-    """An aggregate of the article's comments in every state: posting, editing and moderating all change its page."""
-    return Subquery(Comment.objects.filter(article=OuterRef("pk")).order_by().values("article")
+def _comments(aggregate: Any, on: str = "article") -> Subquery:
+    """An aggregate of the article's (or story's) comments in every state: posting, editing and moderating all
+    change its page."""
+    return Subquery(Comment.objects.filter(**{on: OuterRef("pk")}).order_by().values(on)
                     .annotate(value=aggregate).values("value"))
 
 
@@ -148,7 +149,9 @@ _ARTICLE = StateQuery(lambda article_id: _with_cluster(
     "updated_at", "story__changed_at", "story__enriched_at", "comment_changed", "comment_count")[:1])
 _STORY = StateQuery(lambda story_id: (
     Story.objects.filter(pk=story_id, article_count__gt=0).order_by()
-    .annotate(updated=Max("articles__updated_at")).values_list("changed_at", "enriched_at", "updated")[:1]))
+    .annotate(updated=Max("articles__updated_at"), comment_changed=_comments(Max("changed_at"), on="story"),
+              comment_count=_comments(Count("pk"), on="story"))
+    .values_list("changed_at", "enriched_at", "updated", "comment_changed", "comment_count")[:1]))
 _SOURCE = StateQuery(lambda slug: (
     Source.objects.filter(slug=slug).order_by()
     .annotate(updated=Max("articles__updated_at"), n=Count("articles")).values_list("pk", "updated", "n")[:1]))
@@ -177,7 +180,8 @@ def story_state(story_id: str, **_: Any) -> State | None:
     row = _STORY.first(story_id)
     if row is None:
         return None
-    return State(_latest(*row), _stamps(row))
+    *times, comments = row
+    return State(_latest(*times), f"{_stamps(tuple(times))}:{comments or 0}")
 
 
 def source_state(slug: str, **_: Any) -> State | None:

@@ -17,6 +17,8 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Substr
 
 from newsloom.articles.models import Article
+from newsloom.community import queries as community_queries
+from newsloom.community.queries import Thread
 from newsloom.core.text import split_sentences
 from newsloom.sources.models import Source
 from newsloom.stories.models import Story
@@ -88,6 +90,7 @@ class StoryPage:
     sources: list[SourceInfo]
     comparison: Comparison | None
     lead: Article | None
+    comments: Thread
 
 
 @dataclass
@@ -277,6 +280,7 @@ def story_page(story_id: str) -> StoryPage | None:
         sources=sources,
         comparison=comparison_matrix(story.comparison, names),
         lead=next((a for a in timeline if a.lead_image), None),
+        comments=community_queries.story_thread(story.pk),
     )
 
 
