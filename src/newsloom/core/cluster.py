@@ -14,6 +14,8 @@ Similarity of an article to a story (all parts in 0..1):
   vectors it has seen per language and compares vectors minus that mean: unrelated articles then score about 0,
   related ones 0.3–0.6. The blend is ramped in over the first ``dense_warmup`` vectors of a language, while the mean
   is still unreliable; a story without a vector in the article's language is scored on the lexical part alone;
+* full-text articles also score ``head_weight * cos(title, title centroid)`` against the titles of the story's
+  members (same language), taken if higher: a near-duplicate headline over a long or badly extracted body;
 * the result is multiplied by a long-tailed time kernel ``(1 + gap / time_scale) ** -time_exponent`` where *gap* is
   the time since the story's most recent article, so a story kept alive by follow-ups stays joinable for weeks while
   a one-day event fades from competition.
@@ -27,8 +29,10 @@ articles: an article's cosine to a single other article runs lower than to the c
 event, so a small story asks for less (a bar that rises with the story instead of a fixed one that favours the big
 stories). Stories other than the best that it also matches at ``merge_threshold`` or more are merged into one (the
 article links them) — provided the two stories' centroids are themselves at least ``merge_affinity`` alike, so one
-broad article (a market round-up naming three companies) does not chain unrelated stories together. Headline-only
-articles (no body) use ``headline_threshold``, since short texts give lower cosines. Everything is deterministic:
+broad article (a market round-up naming three companies) does not chain unrelated stories together. After the join the
+story is also compared centroid to centroid (time-decayed) with the article's next-best candidates and merged with
+any at ``story_merge`` or more. Headline-only articles (no body) use ``headline_threshold``, since short texts give
+lower cosines. Everything is deterministic:
 ties break by story id, and ``assign_batch`` orders input by (published, id).
 """
 
@@ -38,10 +42,11 @@ import heapq
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
+from newsloom.core.cluster_config import ClusterConfig
 from newsloom.core.cluster_features import StreamingIdf, Vector, dot, entity_terms, han_share, prune, text_terms
 from newsloom.core.cluster_story import StoryState, Weights, add_into, dense_affinity, lexical_affinity
 
@@ -59,34 +64,6 @@ class ClusterDoc:
     published: datetime  # timezone-aware
     language: str | None = None
     source: str | None = None
-
-
-@dataclass
-class ClusterConfig:
-    """Thresholds, weights and time model; the defaults serve full-text and headline-only streams alike."""
-
-    threshold: float = 0.26  # join the best story at this score or above (for a story of many articles)
-    headline_threshold: float = 0.2  # the same for articles without body text (short texts, lower cosines)
-    merge_threshold: float = 0.35  # a second story matched this well is merged into the first ...
-    merge_affinity: float = 0.15  # ... if the two stories' centroids are at least this similar to each other
-    size_relief: float = 0.3  # the threshold against a story of n articles is threshold * (1 - size_relief / n)
-    window: timedelta = timedelta(days=365)  # stories idle longer than this are not candidates
-    time_scale: timedelta = timedelta(days=7)
-    time_exponent: float = 0.2  # kernel (1 + gap / time_scale) ** -time_exponent; 0 disables it
-    title_weight: float = 3.0  # term-frequency multiplier of title terms
-    lead_weight: float = 1.5  # multiplier of the first lead_chars characters of the body
-    lead_chars: int = 600
-    body_chars: int = 6000  # text beyond this is ignored
-    text_weight: float = 0.75
-    entity_weight: float = 0.25
-    cross_lingual_weight: float = 0.8
-    dense_weight: float = 0.2  # share of the centred dense cosine in the score when vectors are given
-    dense_warmup: int = 20  # vectors of a language seen before the dense share reaches dense_weight
-    dense_horizon: int = 5000  # the running mean follows roughly this many recent vectors
-    embed_chars: int = 1000  # title + this much body is embedded
-    max_terms: int = 250  # an article's text vector keeps its top terms only (memory and speed)
-    index_terms: int = 24  # top terms + entities of an article entered in the candidate index
-    max_candidates: int = 64  # stories scored exactly per article
 
 
 @dataclass(frozen=True)
@@ -107,6 +84,7 @@ class _Features:
     dense: np.ndarray | None
     headline_only: bool
     keys: dict[str, float]  # top terms and entities for the candidate index
+    head: Vector | None = None  # title-only text vector (full-text articles)
 
 
 class StreamingClusterer:
@@ -146,7 +124,28 @@ class StreamingClusterer:
             self._stories[story.id] = story
         self._join(story, doc, features)
         self._observe_dense(features)
+        if self.config.story_merge > 0:
+            story = self._merge_rivals(story, scored)
         return story.id
+
+    def _merge_rivals(self, story: StoryState, scored: list[tuple[float, str]]) -> StoryState:
+        """Merge the story an article just joined (or started) with any of the article's next-best candidate stories
+        whose centroid is itself alike (``_affinity``, decayed by the time between the two stories): a check of
+        story against story, so two stories of one event that grew apart by arrival order meet again."""
+        cfg = self.config
+        probed = 0
+        for score, other_id in scored:
+            if probed >= cfg.story_merge_probe or score < cfg.story_merge_floor:
+                break
+            other = self._stories.get(other_id)
+            if other is None or other is story:
+                continue
+            probed += 1
+            gap = max(0.0, (max(story.first, other.first) - min(story.last, other.last)).total_seconds())
+            kernel = cfg.decay(gap)
+            if self._affinity(story, other) * kernel >= cfg.story_merge:
+                story = self._merge(story, other)
+        return story
 
     def assign_batch(self, docs: Iterable[ClusterDoc]) -> dict[str, str]:
         """Add ``docs`` in (published, id) order, so the outcome does not depend on their order in the input;
@@ -219,7 +218,12 @@ class StreamingClusterer:
         half = cfg.index_terms // 2
         keys = dict(heapq.nlargest(half, text.items(), key=lambda kv: (kv[1], kv[0])))
         keys.update(heapq.nlargest(cfg.index_terms - half, entities.items(), key=lambda kv: (kv[1], kv[0])))
-        return _Features(language, text, entities, dense, not doc.text.strip(), keys)
+        head = None
+        if cfg.head_weight > 0 and doc.text.strip():
+            head = text_idf.weigh({f"{language}:{t}": float(n) for t, n in text_terms(doc.title).items()})
+            for key, value in heapq.nlargest(4, head.items(), key=lambda kv: (kv[1], kv[0])):
+                keys[key] = max(keys.get(key, 0.0), value)
+        return _Features(language, text, entities, dense, not doc.text.strip(), keys, head)
 
     def _threshold(self, f: _Features, story: StoryState) -> float:
         """The score an article needs to join ``story``: lower for a small story, whose centroid is one or two
@@ -255,13 +259,16 @@ class StreamingClusterer:
             if centroid:
                 text = dot(f.text, centroid) / story.text_norm[f.language]
                 score = max(score, cfg.text_weight * text + cfg.entity_weight * entity)
+            if f.head and story.head_norm.get(f.language):
+                head = dot(f.head, story.heads[f.language]) / story.head_norm[f.language]
+                score = max(score, cfg.head_weight * head)
             lexical[i] = score
         scores = lexical
         share, dense = self._dense_scores(f, candidates)
         if share > 0:
             scores = np.where(np.isnan(dense), lexical, lexical + share * (np.nan_to_num(dense) - lexical))
         gaps = np.array([abs((doc.published - s.last).total_seconds()) for s in candidates])
-        scores = scores * (1.0 + gaps / cfg.time_scale.total_seconds()) ** -cfg.time_exponent
+        scores = scores * cfg.decay(gaps)
         scored = [(float(score), story.id) for score, story in zip(scores, candidates, strict=True)]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         return scored
@@ -324,6 +331,11 @@ class StreamingClusterer:
         norm = story.text_norm.get(f.language, 0.0)
         story.text_norm[f.language] = math.sqrt(max(norm * norm + 2 * dot(f.text, centroid) + dot(f.text, f.text), 0))
         add_into(centroid, f.text)
+        if f.head:
+            heads = story.heads.setdefault(f.language, {})
+            norm = story.head_norm.get(f.language, 0.0)
+            story.head_norm[f.language] = math.sqrt(max(norm * norm + 2 * dot(f.head, heads) + dot(f.head, f.head), 0))
+            add_into(heads, f.head)
         norm = story.entity_norm
         cross = 2 * dot(f.entities, story.entities) + dot(f.entities, f.entities)
         story.entity_norm = math.sqrt(max(norm * norm + cross, 0))
@@ -351,6 +363,8 @@ class StreamingClusterer:
         for language, vector in gone.text.items():
             add_into(keep.text.setdefault(language, {}), vector)
         add_into(keep.entities, gone.entities)
+        for language, vector in gone.heads.items():
+            add_into(keep.heads.setdefault(language, {}), vector)
         for language, (total, n) in gone.dense.items():
             mine, m = keep.dense.get(language, (np.zeros_like(total), 0))
             keep.dense[language] = (mine + total, m + n)

@@ -29,11 +29,14 @@ class StoryState:
     dense: dict[str, tuple[np.ndarray, int]] = field(default_factory=dict)  # language -> (sum of vectors, count)
     keys: set[str] = field(default_factory=set)  # its terms in the candidate index
     titles: dict[str, tuple[str, str, Vector]] = field(default_factory=dict)  # doc id -> (language, title, vector)
+    heads: dict[str, Vector] = field(default_factory=dict)  # language -> sum of member title-only unit vectors
+    head_norm: dict[str, float] = field(default_factory=dict)
 
     def refresh(self) -> None:
         """Recompute the centroid norms from the sums (after a merge)."""
         self.text_norm = {lang: math.sqrt(dot(v, v)) for lang, v in self.text.items()}
         self.entity_norm = math.sqrt(dot(self.entities, self.entities))
+        self.head_norm = {lang: math.sqrt(dot(v, v)) for lang, v in self.heads.items()}
 
 
 @dataclass(frozen=True)
