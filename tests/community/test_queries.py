@@ -84,8 +84,7 @@ def test_threads_are_per_article_and_per_story(article: Article, other_article: 
     assert shape(queries.story_thread(story.pk).comments) == [("<p>On the story</p>", [])]
     empty = queries.article_thread(other_article.pk)
     assert empty.comments == [] and empty.count == 0
-    assert queries.article_comment_counts([article.pk, other_article.pk]) == {article.pk: 2}
-    assert queries.story_comment_counts([story.pk]) == {story.pk: 1}
+    assert queries.article_thread(article.pk).count == 2  # the hidden one is not counted
 
 
 def test_the_moderation_queue_puts_the_most_reported_first(article: Article, reader: Any, other_reader: Any) -> None:

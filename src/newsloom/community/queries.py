@@ -81,23 +81,6 @@ def story_thread(story_id: str) -> Thread:
     return build_thread(_thread_rows(story_id=story_id))
 
 
-def article_comment_counts(article_ids: Iterable[str]) -> dict[str, int]:
-    """Visible comments per article (articles without any are absent): one query for a list of articles."""
-    rows = (
-        Comment.objects.filter(article_id__in=list(article_ids), state=Comment.State.VISIBLE)
-        .values("article_id").annotate(n=Count("pk")).order_by()
-    )
-    return {row["article_id"]: row["n"] for row in rows}
-
-
-def story_comment_counts(story_ids: Iterable[str]) -> dict[str, int]:
-    rows = (
-        Comment.objects.filter(story_id__in=list(story_ids), state=Comment.State.VISIBLE)
-        .values("story_id").annotate(n=Count("pk")).order_by()
-    )
-    return {row["story_id"]: row["n"] for row in rows}
-
-
 def open_reports() -> QuerySet[Comment]:
     """Comments with unresolved reports, the most reported first: the moderation queue."""
     return (
