@@ -133,3 +133,21 @@ def test_score_prefers_more_sources_and_recency() -> None:
     assert actions.story_score(3, now, 0, now) > actions.story_score(3, now - timedelta(days=1), 0, now)
     assert actions.story_score(3, now, 4, now) > actions.story_score(3, now, 0, now)
     assert actions.story_score(3, None, 0, now) == 0
+
+
+def test_a_pass_refreshes_only_the_wire_groups_an_article_joined_or_left() -> None:
+    corpus()
+    actions.build_stories()
+    other = Article.objects.get(pk="d" * 32).wire_group_id  # the same story's other text
+    WireGroup.objects.filter(pk=other).update(size=99)  # a group this pass has no reason to touch
+    make("Late Herald", "9" * 32, "Floods force thousands out", FLOOD, 1)  # another copy of the agency text
+    assert actions.build_stories() == 1
+    late = Article.objects.get(pk="9" * 32)
+    assert late.wire_group_id == "a" * 32 and WireGroup.objects.get(pk="a" * 32).size == 4
+    assert late.story_id == Article.objects.get(pk="d" * 32).story_id
+    assert WireGroup.objects.get(pk=other).size == 99  # untouched: no article joined or left it
+
+    WireGroup.objects.create(id="7" * 32, size=3)
+    actions.refresh_wire_groups(["7" * 32, "a" * 32])
+    assert WireGroup.objects.get(pk="7" * 32).size == 0  # every article left it
+    assert WireGroup.objects.get(pk="a" * 32).size == 4

@@ -124,12 +124,15 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
                   in Article.objects.filter(pk__in=ids).values_list("pk", "wire_group_id", "story_id")}
         previous = {pk: story for pk, (_, story) in stored.items()}
         stories = {story for _, story in targets.values()}
-        groups = {group for group, _ in targets.values()}
-        Story.objects.bulk_create([Story(id=s) for s in stories], ignore_conflicts=True)
-        WireGroup.objects.bulk_create([WireGroup(id=g) for g in groups], ignore_conflicts=True)
         # rows to write: the placed articles, and members whose story or wire group moved (a merge); not every
         # member of a growing story on every pass, which made a story's cost grow with the square of its size
         moved = {a.pk for a in placed} | {aid for aid in ids if stored.get(aid) != targets[aid]}
+        # likewise the wire groups: only those an article joined or left can change size (refreshing every group of
+        # the touched stories was the largest single cost of a pass during a big crawl)
+        groups = {targets[aid][0] for aid in moved}
+        left = {old for aid in moved if (old := stored.get(aid, (None, None))[0]) and old not in groups}
+        Story.objects.bulk_create([Story(id=s) for s in stories], ignore_conflicts=True)
+        WireGroup.objects.bulk_create([WireGroup(id=g) for g in groups], ignore_conflicts=True)
         changed = []
         for article in Article.objects.filter(pk__in=moved).only("id", "story_id", "wire_group_id", "clustered_at"):
             group, story = targets[article.pk]
@@ -142,7 +145,7 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
         emptied = {s for s in previous.values() if s and s not in stories}
         Story.objects.filter(pk__in=emptied, articles__isnull=True).delete()
         refresh_stories(stories, titles=titles, now=now)
-        refresh_wire_groups(groups)
+        refresh_wire_groups(groups | left)
         state.version += 1
         state.updated_at = now
         state.save()
@@ -189,12 +192,13 @@ def _request_enrichment() -> None:
 
 def refresh_wire_groups(groups: Iterable[str]) -> None:
     """Each group's size from its articles: one aggregate query, one bulk update."""
+    wanted = list(groups)
     sizes = dict(
-        Article.objects.filter(wire_group_id__in=list(groups)).values("wire_group_id")
+        Article.objects.filter(wire_group_id__in=wanted).values("wire_group_id")
         .annotate(n=Count("pk")).values_list("wire_group_id", "n")
     )
-    WireGroup.objects.bulk_update([WireGroup(id=group, size=size) for group, size in sizes.items()], ["size"],
-                                  batch_size=UPDATE_BATCH)
+    WireGroup.objects.bulk_update([WireGroup(id=group, size=sizes.get(group, 0)) for group in wanted], ["size"],
+                                  batch_size=UPDATE_BATCH)  # a group every article left counts 0
 
 
 def story_score(sources: int, last_published: datetime | None, recent: int, now: datetime) -> float:
