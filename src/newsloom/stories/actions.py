@@ -23,12 +23,12 @@ from newsloom.core.story_analysis import StoryAnalysis, StoryInput
 from newsloom.stories.engine import DEFAULT_WINDOW, EngineDoc, StoryEngine
 from newsloom.stories.enrich import enrichment, story_articles
 from newsloom.stories.models import ClusterState, Story
+from newsloom.stories.rows import update_rows
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 EMBED_CHARS = 1000
-UPDATE_BATCH = 200
 STORY_AGGREGATES = ["title", "language", "article_count", "source_count", "wire_group_count", "first_published",
                     "last_published", "score", "centroid", "changed_at"]
 _engine: StoryEngine | None = None
@@ -141,7 +141,7 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
                 article.signature, article.vector = fresh[article.pk]
             changed.append(article)
         fields = ["wire_group", "story", "clustered_at"] + (["signature", "vector"] if fresh else [])
-        Article.objects.bulk_update(changed, fields, batch_size=200)
+        update_rows(changed, fields)
         emptied = {s for s in previous.values() if s and s not in stories}
         Story.objects.filter(pk__in=emptied, articles__isnull=True).delete()
         refresh_stories(stories, titles=titles, now=now)
@@ -197,8 +197,7 @@ def refresh_wire_groups(groups: Iterable[str]) -> None:
         Article.objects.filter(wire_group_id__in=wanted).values("wire_group_id")
         .annotate(n=Count("pk")).values_list("wire_group_id", "n")
     )
-    WireGroup.objects.bulk_update([WireGroup(id=group, size=sizes.get(group, 0)) for group in wanted], ["size"],
-                                  batch_size=UPDATE_BATCH)  # a group every article left counts 0
+    update_rows([WireGroup(id=group, size=sizes.get(group, 0)) for group in wanted], ["size"])  # none left: 0
 
 
 def story_score(sources: int, last_published: datetime | None, recent: int, now: datetime) -> float:
@@ -247,7 +246,7 @@ def refresh_stories(story_ids: Iterable[str], *, titles: dict[str, str] | None =
             last_published=row["last"], score=story_score(row["sources"], row["last"], row["recent"], now),
             centroid=centroid, changed_at=now,
         ))
-    Story.objects.bulk_update(updated, STORY_AGGREGATES, batch_size=UPDATE_BATCH)
+    update_rows(updated, STORY_AGGREGATES)
 
 
 def rescore_recent(days: int = 3) -> int:
