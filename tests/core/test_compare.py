@@ -231,6 +231,13 @@ def test_dead_and_evacuated_are_different_quantities() -> None:
     assert len(evacuated) == 1 and evacuated[0].sources == ("A", "B")  # "3,000" and "about 3,000" agree
 
 
+def test_names_without_figures_are_the_same_names() -> None:
+    both, names_only = extract_facts([("Floods in Riverton", WIRE_TEXT)])[0], extract_facts(
+        [("Floods in Riverton", WIRE_TEXT)], figures=False)[0]
+    assert both.figures and not names_only.figures
+    assert names_only.entities == both.entities and names_only.sentences == both.sentences
+
+
 def test_sentence_initial_words_are_not_names() -> None:
     facts = extract_facts([("", "Heavy rain fell. Officials in Millbrook said heavy rain would continue.")])[0]
     assert {(e.kind, e.key) for e in facts.entities} == {("place", "millbrook")}

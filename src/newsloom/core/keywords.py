@@ -145,7 +145,7 @@ def _candidates(title: str, text: str, language: str, excluded: frozenset[str]) 
     """Slug -> score (higher is better) for one article."""
     scores: dict[str, float] = {}
     title_slugs = set(_TOKEN.findall(_fold(title)))
-    facts = extract_facts([(title, text)])[0]
+    facts = extract_facts([(title, text)], figures=False)[0]
     mentions = Counter(entity.key for entity in facts.entities)
     in_title = {entity.key for entity in facts.entities if entity.sentence == 0}
     for key, count in sorted(mentions.items()):
