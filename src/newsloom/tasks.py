@@ -16,6 +16,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsloom import runtime
 from newsloom.articles import actions as article_actions
+from newsloom.articles.queries import stories_still_growing
 from newsloom.errors import ExtractionError
 from newsloom.queue import claim, exclusive, release
 from newsloom.sources import actions as source_actions
@@ -127,7 +128,7 @@ def build_stories_task() -> int:
     return build_stories_now()
 
 
-# Enrichment yields to ingestion: while articles wait in the queue their stories are still growing, and a summary
+# Enrichment yields to ingestion: while articles wait for their pages their stories are still growing, and a summary
 # written now is thrown away by the next one (a first crawl of 1,000 pages analysed most stories twice). A requested
 # pass waits while the queue holds work, ENRICH_YIELD_POLL seconds at a time, but no longer than ENRICH_YIELD_MAX
 # after it was first due, so a queue that is never empty does not starve the summaries.
@@ -135,8 +136,14 @@ ENRICH_YIELD_POLL = 2.0
 ENRICH_YIELD_MAX = 120.0
 
 
+ENRICH_YIELD_RECENT = timedelta(minutes=5)
+
+
 def ingest_backlog() -> bool:
-    return bool(settings.HUEY.pending_count())
+    """Work that may still grow stories: tasks waiting in the queue, articles recorded in the last minutes still
+    waiting for their page (those being fetched right now are no longer in the queue), or stored articles the
+    (debounced) story pass has not placed yet."""
+    return bool(settings.HUEY.pending_count()) or stories_still_growing(ENRICH_YIELD_RECENT)
 
 
 @db_task(priority=STORY_PRIORITY)

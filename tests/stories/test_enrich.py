@@ -103,3 +103,14 @@ def test_enrichment_yields_to_queued_ingest_work_but_not_for_ever(settings: Any)
     Story.objects.filter(pk=A).update(enriched_at=None)
     assert not tasks.ingest_backlog()
     assert tasks.enrich_stories_task.call_local() == 1  # an empty queue: at once
+
+    fetching = make("Late Herald", "9" * 32, "Harrowdale counts the cost", FLOOD_OTHER, 1)
+    Article.objects.filter(pk=fetching.pk).update(status=Article.Status.PENDING)  # its page is being fetched
+    assert tasks.ingest_backlog()  # though the queue is empty
+    Article.objects.filter(pk=fetching.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    assert not tasks.ingest_backlog()  # waiting an hour (a Retry-After): stories need not wait for it
+    Article.objects.filter(pk=fetching.pk).update(status=Article.Status.OK)
+    assert tasks.ingest_backlog()  # stored, but the story pass has not placed it yet
+    actions.build_stories()
+    settings.HUEY.flush()  # the pass asked for enrichment, which is queued work too
+    assert not tasks.ingest_backlog()

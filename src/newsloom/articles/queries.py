@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from newsloom.articles.models import Article
 
@@ -15,6 +17,17 @@ EXPORT_BATCH = 500
 def status_counts() -> dict[str, int]:
     rows = Article.objects.values("status").annotate(n=Count("pk")).order_by()
     return {row["status"]: row["n"] for row in rows}
+
+
+def stories_still_growing(within: timedelta) -> bool:
+    """Whether articles are on their way into stories: recorded or retried within ``within`` and still waiting for
+    their page (being fetched now, or about to be; one waiting longer, for a Retry-After of hours, does not count),
+    or stored and not yet placed in a story (the next story pass will)."""
+    since = timezone.now() - within
+    pending = Article.Status.PENDING
+    return Article.objects.filter(
+        Q(status=pending, updated_at__gte=since) | (Q(clustered_at__isnull=True) & ~Q(status=pending))
+    ).exists()
 
 
 def readable_articles() -> QuerySet[Article]:
