@@ -48,7 +48,7 @@ import numpy as np
 
 from newsloom.core.cluster_config import ClusterConfig
 from newsloom.core.cluster_features import StreamingIdf, Vector, dot, entity_terms, han_share, prune, text_terms
-from newsloom.core.cluster_story import StoryState, Weights, add_into, dense_affinity, lexical_affinity
+from newsloom.core.cluster_story import StoryState, Weights, add_into, dense_affinity, grow, lexical_affinity
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -327,19 +327,13 @@ class StreamingClusterer:
         story.members.append(doc.id)
         story.first, story.last = min(story.first, doc.published), max(story.last, doc.published)
         story.titles[doc.id] = (f.language, doc.title, prune(f.text, _TITLE_TERMS))
-        centroid = story.text.setdefault(f.language, {})
-        norm = story.text_norm.get(f.language, 0.0)
-        story.text_norm[f.language] = math.sqrt(max(norm * norm + 2 * dot(f.text, centroid) + dot(f.text, f.text), 0))
-        add_into(centroid, f.text)
+        language = f.language
+        story.text_norm[language] = grow(story.text.setdefault(language, {}), story.text_norm.get(language, 0.0),
+                                         f.text)
         if f.head:
-            heads = story.heads.setdefault(f.language, {})
-            norm = story.head_norm.get(f.language, 0.0)
-            story.head_norm[f.language] = math.sqrt(max(norm * norm + 2 * dot(f.head, heads) + dot(f.head, f.head), 0))
-            add_into(heads, f.head)
-        norm = story.entity_norm
-        cross = 2 * dot(f.entities, story.entities) + dot(f.entities, f.entities)
-        story.entity_norm = math.sqrt(max(norm * norm + cross, 0))
-        add_into(story.entities, f.entities)
+            story.head_norm[language] = grow(story.heads.setdefault(language, {}), story.head_norm.get(language, 0.0),
+                                             f.head)
+        story.entity_norm = grow(story.entities, story.entity_norm, f.entities)
         if f.dense is not None:
             total, n = story.dense.get(f.language, (np.zeros_like(f.dense), 0))
             story.dense[f.language] = (total + f.dense, n + 1)

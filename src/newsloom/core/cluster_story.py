@@ -75,3 +75,11 @@ def dense_affinity(a: StoryState, b: StoryState, means: dict[str, np.ndarray]) -
 def add_into(target: Vector, vector: Vector) -> None:
     for term, value in vector.items():
         target[term] = target.get(term, 0.0) + value
+
+
+def grow(target: Vector, norm: float, vector: Vector) -> float:
+    """Add ``vector`` into ``target`` (a centroid sum whose norm is ``norm``) and return the sum's new norm, from
+    |t + v|^2 = |t|^2 + 2 t.v + |v|^2 without summing the squares of the whole centroid again."""
+    cross = 2 * dot(vector, target) + dot(vector, vector)
+    add_into(target, vector)
+    return math.sqrt(max(norm * norm + cross, 0))
