@@ -128,15 +128,13 @@ def build_stories_task() -> int:
     return build_stories_now()
 
 
-# Enrichment yields to ingestion: while articles wait for their pages their stories are still growing, and a summary
-# written now is thrown away by the next one (a first crawl of 1,000 pages analysed most stories twice). A requested
-# pass waits while the queue holds work, ENRICH_YIELD_POLL seconds at a time, but no longer than ENRICH_YIELD_MAX
-# after it was first due, so a queue that is never empty does not starve the summaries.
+# Enrichment yields to ingestion: while articles are on their way into stories those stories are still growing, and a
+# summary written now is thrown away by the next one (a first crawl of 1,000 pages analysed most stories twice). A
+# requested pass waits while there is such work (``ingest_backlog``), ENRICH_YIELD_POLL seconds at a time, but no
+# longer than ENRICH_YIELD_MAX after it was first due, so work that never ends does not starve the summaries.
 ENRICH_YIELD_POLL = 2.0
 ENRICH_YIELD_MAX = 120.0
-
-
-ENRICH_YIELD_RECENT = timedelta(minutes=5)
+ENRICH_YIELD_RECENT = timedelta(minutes=5)  # a page still pending after this long is waiting on a retry, not fetching
 
 
 def ingest_backlog() -> bool:

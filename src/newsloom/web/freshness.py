@@ -133,9 +133,6 @@ def _with_cluster(queryset: QuerySet[Any], *fields: str) -> QuerySet[Any]:
             .values_list(*fields, "cluster_version", "cluster_at"))
 
 
-_SITE = StateQuery(lambda: _with_cluster(
-    Story.objects.annotate(all=Value(1)).values("all")  # one group: the whole table
-    .annotate(changed=Max("changed_at"), enriched=Max("enriched_at"), n=Count("pk")), "changed", "enriched", "n"))
 def _comments(aggregate: Any, on: str = "article") -> Subquery:
     """An aggregate of the article's (or story's) comments in every state: posting, editing and moderating all
     change its page."""
@@ -143,6 +140,9 @@ def _comments(aggregate: Any, on: str = "article") -> Subquery:
                     .annotate(value=aggregate).values("value"))
 
 
+_SITE = StateQuery(lambda: _with_cluster(
+    Story.objects.annotate(all=Value(1)).values("all")  # one group: the whole table
+    .annotate(changed=Max("changed_at"), enriched=Max("enriched_at"), n=Count("pk")), "changed", "enriched", "n"))
 _ARTICLE = StateQuery(lambda article_id: _with_cluster(
     Article.objects.filter(pk=article_id).exclude(status=Article.Status.PENDING)
     .annotate(comment_changed=_comments(Max("changed_at")), comment_count=_comments(Count("pk"))),

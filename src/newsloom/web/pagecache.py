@@ -16,7 +16,6 @@ so one reader's response is every reader's. A response that sets a cookie, strea
 
 from __future__ import annotations
 
-from calendar import timegm
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -55,18 +54,14 @@ def _fresh_view(path: str) -> tuple[StateFunc, tuple[Any, ...], dict[str, Any]] 
     return None if state_func is None else (state_func, match.args, match.kwargs)
 
 
-def _page_key(request: HttpRequest) -> tuple[str, int | None] | None:
-    """The cache key and Last-Modified (seconds) of a ``fresh`` page's current version, or None for other URLs."""
+def _page_key(request: HttpRequest) -> str | None:
+    """The cache key of a ``fresh`` page's current version, or None for other URLs."""
     view = _fresh_view(request.path_info)
     if view is None:
         return None
     state_func, args, kwargs = view
-    state = request_state(request, state_func, args, dict(kwargs))
-    tag = etag_for(request, state)
-    if tag is None or state is None:
-        return None
-    modified = timegm(state.changed.utctimetuple()) if state.changed else None
-    return f"newsloom:response:{tag}", modified
+    tag = etag_for(request, request_state(request, state_func, args, dict(kwargs)))
+    return None if tag is None else f"newsloom:response:{tag}"
 
 
 class FreshPageMiddleware:
@@ -74,13 +69,12 @@ class FreshPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        found = _page_key(request) if request.method in _SAFE else None
-        if found is None:
+        key = _page_key(request) if request.method in _SAFE else None
+        if key is None:
             return self.get_response(request)
-        key, modified = found
         stored: _Stored | None = cache.get(key)
         if stored is not None:
-            return self._replay(request, stored, modified)
+            return self._replay(request, stored)
         response = self.get_response(request)
         if (request.method == "GET" and response.status_code == 200 and not response.streaming
                 and not response.cookies and isinstance(response, HttpResponse)
@@ -89,13 +83,13 @@ class FreshPageMiddleware:
         return response
 
     @staticmethod
-    def _replay(request: HttpRequest, stored: _Stored, modified: int | None) -> HttpResponseBase:
+    def _replay(request: HttpRequest, stored: _Stored) -> HttpResponseBase:
         content, headers = stored
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
-        if "Last-Modified" in response:  # what the reader was sent (a feed's is its newest item)
-            modified = parse_http_date_safe(response["Last-Modified"])
+        # revalidated against what the reader was sent (a feed's Last-Modified is its newest item, not the state's)
+        modified = parse_http_date_safe(response["Last-Modified"]) if "Last-Modified" in response else None
         conditional: HttpResponseBase = get_conditional_response(
             request, etag=response.get("ETag"), last_modified=modified, response=response)
         return conditional
