@@ -107,6 +107,9 @@ def test_enrichment_yields_to_queued_ingest_work_but_not_for_ever(settings: Any)
     fetching = make("Late Herald", "9" * 32, "Harrowdale counts the cost", FLOOD_OTHER, 1)
     Article.objects.filter(pk=fetching.pk).update(status=Article.Status.PENDING)  # its page is being fetched
     assert tasks.ingest_backlog()  # though the queue is empty
+    Article.objects.filter(pk=fetching.pk).update(attempts=1)
+    assert not tasks.ingest_backlog()  # tried and waiting for a retry (a crawl must not wait for it)
+    Article.objects.filter(pk=fetching.pk).update(attempts=0)
     Article.objects.filter(pk=fetching.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     assert not tasks.ingest_backlog()  # waiting an hour (a Retry-After): stories need not wait for it
     Article.objects.filter(pk=fetching.pk).update(status=Article.Status.OK)

@@ -20,13 +20,13 @@ def status_counts() -> dict[str, int]:
 
 
 def stories_still_growing(within: timedelta) -> bool:
-    """Whether articles are on their way into stories: recorded or retried within ``within`` and still waiting for
-    their page (being fetched now, or about to be; one waiting longer, for a Retry-After of hours, does not count),
-    or stored and not yet placed in a story (the next story pass will)."""
+    """Whether articles are on their way into stories: recorded within ``within`` and not yet tried (queued, or
+    being fetched right now), or stored and not yet placed in a story (the next story pass will). One waiting for a
+    retry (``attempts`` > 0: a rate limit, a server error) does not count: its retry may be minutes or hours away."""
     since = timezone.now() - within
     pending = Article.Status.PENDING
     return Article.objects.filter(
-        Q(status=pending, updated_at__gte=since) | (Q(clustered_at__isnull=True) & ~Q(status=pending))
+        Q(status=pending, attempts=0, updated_at__gte=since) | (Q(clustered_at__isnull=True) & ~Q(status=pending))
     ).exists()
 
 
