@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from django.db import connections
 from huey import Huey
 from huey.consumer import Consumer, Worker
 
@@ -58,6 +59,14 @@ class _TrackedWorker(Worker):
                 self.huey.execute(task, now)
             except Exception:
                 self._logger.exception("Unhandled error during execution of task %s.", task.id)
+
+    def shutdown(self) -> None:
+        """The thread is ending: close its database connections. Tasks only close theirs when they are too old
+        (``CONN_MAX_AGE``), so a stopped consumer's threads otherwise left them open until garbage collection."""
+        try:
+            super().shutdown()
+        finally:
+            connections.close_all()
 
 
 class InProcessConsumer(Consumer):
