@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-import re
-
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
 from newsloom.core.keywords import display_tag, hashtags, normalize_tag, story_hashtags, story_hashtags_from_articles
 from tests.core.test_compare import OUTLETS, STORY
 
-SLUG = re.compile(r"[^\W_]+(?:-[^\W_]+){0,2}")
+WORD = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*"
+SLUG = regex.compile(rf"{WORD}(?:-{WORD}){{0,2}}")
 JUNK = {"monday", "tuesday", "wednesday", "thursday", "friday", "said", "say", "year", "people", "official"}
 
 
@@ -33,6 +33,9 @@ JUNK = {"monday", "tuesday", "wednesday", "thursday", "friday", "said", "say", "
         ("", ""),
         ("one two three four five", ""),
         ("International Monetary Fund board meeting", ""),
+        ("भारतीय जनता पार्टी", "भारतीय-जनता-पार्टी"),  # vowel signs are marks, not word breaks
+        ("ঢাকায় জলাবদ্ধতা", "ঢাকায়-জলাবদ্ধতা"),  # nor is the virama, and it is not an accent to strip
+        ("مُحَمَّد", "محمد"),  # Arabic's optional vowel points are dropped, like Latin accents
     ],
 )
 def test_normalize_tag(phrase: str, slug: str) -> None:
@@ -106,6 +109,15 @@ def test_a_story_drops_tags_naming_any_of_its_outlets() -> None:
     tags = story_hashtags_from_articles([["riverton", "daily-lantern"], ["riverton", "daily-lantern-staff"]],
                                         exclude=["Daily Lantern", "Valley Courier"])
     assert tags == ["riverton"]
+
+
+def test_tags_in_scripts_with_combining_marks_are_whole_words() -> None:
+    title = "मुंबई में भारी बारिश, लोकल ट्रेनें रद्द"
+    text = "मुंबई में भारी बारिश के कारण लोकल ट्रेन सेवाएं रद्द कर दी गईं। मौसम विभाग ने रेड अलर्ट जारी किया है।"
+    tags = hashtags(title, text, language="hi")
+    assert "भारी-बारिश" in tags
+    words = set(regex.findall(WORD, f"{title} {text}"))
+    assert all(set(tag.split("-")) <= words for tag in tags), tags  # no word cut into pieces ("म-बई")
 
 
 def test_other_languages_do_not_crash() -> None:

@@ -25,6 +25,21 @@ def test_tokens_and_word_count() -> None:
     assert word_count("") == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("मुंबई में भारी बारिश", ["मुंबई", "में", "भारी", "बारिश"]),  # Devanagari vowel signs and anusvara
+        ("ঢাকায় জলাবদ্ধতা", ["ঢাকায়", "জলাবদ্ধতা"]),  # Bengali virama inside a word
+        ("ฝนตกหนัก กรุงเทพ", ["ฝนตกหนัก", "กรุงเทพ"]),  # Thai vowel marks (no spaces between words)
+        ("Cafe\u0301 olé", ["café", "olé"]),  # a decomposed accent stays with its letter
+    ],
+)
+def test_tokens_keep_combining_marks_inside_words(text: str, words: list[str]) -> None:
+    # Python's re counts marks as non-word characters and used to cut these words into letters
+    assert tokens(text) == words
+    assert word_count(text) == len(words)
+
+
 def test_content_hash_ignores_whitespace_and_case() -> None:
     digest = content_hash("Hello   World\n")
     assert re.fullmatch(r"[0-9a-f]{32}", digest)

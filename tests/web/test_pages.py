@@ -221,6 +221,18 @@ def test_hashtag_page(client: Client, demo: None, django_assert_max_num_queries:
     html_of(client, "/en/hashtag/no-such-tag", 404)
 
 
+@pytest.mark.parametrize("tag", ["भारी-बारिश", "জলাবদ্ধতা", "são-paulo-x"])
+def test_hashtag_pages_and_feeds_of_any_script(client: Client, tag: str) -> None:
+    # vowel signs and viramas are combining marks: the URL once refused them, and the tag itself came out in pieces
+    story = make_story([make_article("a" * 32, "मुंबई में भारी बारिश")], hashtags=[tag, "mumbai"])
+    html = html_of(client, f"/en/hashtag/{tag}")
+    assert f"<h1>#{tag}</h1>" in html and f'href="/en/story/{story.pk}"' in html
+    response = client.get(f"/feeds/hashtag/{tag}.json")
+    assert response.status_code == 200
+    assert [item["id"] for item in json.loads(response.content)["items"]]
+    html_of(client, "/en/hashtag/भारी", 404)
+
+
 @pytest.mark.parametrize("path", [
     f"/en/article/{'f' * 32}", "/en/article/not-an-id", f"/en/story/{'f' * 32}", "/en/source/nobody",
     "/en/nowhere", "/feeds/source/nobody.atom", "/feeds/hashtag/nothing.json",

@@ -19,18 +19,22 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+import regex
 import yake
 
 from newsloom.core.cluster_lexicon import MONTHS, NUMBER_WORDS, STOPWORDS
 from newsloom.core.facts import TITLES, extract_facts, singular
+from newsloom.core.text import WORD
 
 MAX_WORDS = 3
 # yake reads the headline and the first paragraph (names still come from the whole text). On 150 Giveme5W1H
 # articles 98.8 % of the top five tags are those 6,000 characters give, at under half the cost; yake is the slow
 # part of tagging, and names make most tags anyway.
 KEYWORD_CHARS = 600
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = regex.compile(WORD)
 _POSSESSIVE = re.compile(r"['’]s\b")
+# Marks a tag may drop: Latin/Greek/Cyrillic accents, and the optional vowel points of Hebrew and Arabic.
+_ACCENTS = re.compile("[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -63,9 +67,10 @@ _LOCK = threading.Lock()
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Case-folded, with accents stripped ("São" -> "sao"); marks that spell a word (Indic vowel signs, viramas)
+    are kept."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return unicodedata.normalize("NFKC", _ACCENTS.sub("", text)).casefold()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -8,13 +8,18 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 
+import regex
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 from lingua import LanguageDetector as _LinguaDetector
 
 _WHITESPACE = re.compile(r"\s+")
 # zero-width space, word joiner, BOM, soft hyphen: invisible, only ever break matching
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word: a letter or digit of any script, then letters, digits and combining marks. The marks matter: Indic,
+# Thai and other scripts write vowel signs and viramas as marks, which Python's ``re`` counts as non-word characters
+# (it cut "मुंबई" into "म" and "बई").
+WORD = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*"
+_TOKEN = regex.compile(rf"{WORD}(?:['’]{WORD})*")
 
 # Words after which a full stop does not end an English sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(

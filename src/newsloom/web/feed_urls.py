@@ -12,7 +12,7 @@ FORMAT = r"\.(?P<fmt>atom|rss|json)$"
 app_name = "feeds"
 urlpatterns = [
     re_path(r"^top" + FORMAT, site_feed, {"kind": "top"}, name="top"),
-    re_path(r"^hashtag/(?P<tag>[\w-]{1,100})" + FORMAT, site_feed, {"kind": "hashtag"}, name="hashtag"),
+    re_path(r"^hashtag/(?P<tag>[^/.\s]{1,100})" + FORMAT, site_feed, {"kind": "hashtag"}, name="hashtag"),
     re_path(r"^source/(?P<slug>[-a-zA-Z0-9_]+)" + FORMAT, source_feed, {"kind": "source"}, name="source"),
 ]
 

@@ -6,6 +6,7 @@ count small and fixed (no per-story or per-article queries); the tests hold them
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -208,7 +209,8 @@ def stories_with_hashtag(tag: str) -> list[Story]:
     stories = _story_list()
     if connection.features.supports_json_field_contains:
         return list(stories.filter(hashtags__contains=[tag])[:HASHTAG_POOL])
-    narrowed = stories.filter(hashtags__icontains=f'"{tag}"')[:HASHTAG_POOL]
+    # the column holds the list as json.dumps wrote it, non-ASCII letters as \u escapes: match that spelling
+    narrowed = stories.filter(hashtags__icontains=json.dumps(tag))[:HASHTAG_POOL]
     return [s for s in narrowed if tag in hashtags_of(s)]
 
 

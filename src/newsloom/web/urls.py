@@ -11,6 +11,6 @@ urlpatterns = [
     re_path(r"^story/(?P<story_id>[0-9a-f]{32})$", views.story, name="story"),
     re_path(r"^story/(?P<story_id>[0-9a-f]{32})/ask$", views.ask, name="ask"),
     path("source/<slug:slug>", views.source, name="source"),
-    re_path(r"^hashtag/(?P<tag>[\w-]{1,100})$", views.hashtag, name="hashtag"),
+    re_path(r"^hashtag/(?P<tag>[^/.\s]{1,100})$", views.hashtag, name="hashtag"),
     path("search", views.search, name="search"),
 ]
