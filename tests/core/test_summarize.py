@@ -191,3 +191,28 @@ def test_quality_scores() -> None:
     assert sentence_quality("\u201cWe will not be anyone's overflow basin for the next ten years.\u201d", 1) < 0.5
     assert sentence_quality(" ".join(["word"] * 80) + ".", 1) < 0.5
     assert headline_quality("OPINION: The barrier is a mistake") < headline_quality("Council approves barrier plan")
+
+
+ZH_WIRE = (
+    "新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户和一千名员工的数据。"
+    "遇袭的是澳洲电子通信服务咨询公司Dialog Group，该公司今年四月被新加坡电信收购。"
+    "公司上星期五获悉有一部分数据在暗网上公开，包括员工的个人资料。"
+)
+ZH_DAILY = (
+    "新加坡电信发表声明说，没有证据显示这次网络袭击同上个月的Optus事件存在任何关联。"
+    "上个月，新加坡电信旗下澳大利亚移动运营商Optus遭到网络攻击，影响了多达九百万客户。"
+    "公司强调，Dialog Group的系统完全独立，同母公司没有连接！"
+)
+
+
+def test_chinese_story_is_summarized_in_sentences_not_paragraphs() -> None:
+    # Chinese puts no space after 。, so each text used to be one "sentence" and the summary cited whole paragraphs
+    docs = [SourceDoc("wire", "新加坡电信澳洲子公司遭网络袭击", ZH_WIRE, "联合早报", T0),
+            SourceDoc("daily", "新电信称网袭与Optus无关", ZH_DAILY, "星洲日报", T0 + timedelta(hours=1))]
+    summary = summarize(docs)
+    by_doc = by_id(docs)
+    assert len(summary.sentences) >= 3
+    for cited in (*summary.sentences, *summary.key_points):
+        assert cited.text in by_doc[cited.article_id].text
+        assert cited.text.endswith(("。", "！")) and cited.text.count("。") + cited.text.count("！") == 1
+    assert {s.article_id for s in summary.sentences} == {"wire", "daily"}

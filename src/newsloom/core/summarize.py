@@ -26,7 +26,7 @@ import numpy as np
 
 from newsloom.core.dedup import wire_groups
 from newsloom.core.embed import Embedder, EmbedderUnavailable, get_embedder
-from newsloom.core.text import normalize_whitespace, split_sentences, tokens
+from newsloom.core.text import cjk_bigrams, has_cjk, normalize_whitespace, split_sentences, tokens, word_count
 
 __all__ = ["CitedSentence", "SourceDoc", "StorySummary", "SummaryConfig", "answer", "summarize"]
 
@@ -105,7 +105,7 @@ _OPINION = re.compile(
     re.IGNORECASE,
 )
 _INVISIBLE = frozenset("\u200b\u2060\ufeff\u00ad")
-_TERMINAL = re.compile(r"[.!…][\"'”’»)\]]*$")
+_TERMINAL = re.compile(r"[.!…。！｡।॥۔։።][\"'”’»」』）)\]]*$")
 
 
 def _term(token: str) -> str:
@@ -119,13 +119,20 @@ def _term(token: str) -> str:
 
 
 def content_terms(text: str) -> list[str]:
-    """Lower-case content words of ``text``: stop words dropped, plurals and possessives folded."""
-    return [_term(t) for t in tokens(text) if t not in _STOPWORDS and not (len(t) == 1 and t.isalpha())]
+    """Lower-case content words of ``text``: stop words dropped, plurals and possessives folded; Chinese and Japanese
+    runs as character pairs."""
+    terms: list[str] = []
+    for token in tokens(text):
+        if has_cjk(token):
+            terms.extend(cjk_bigrams(token))
+        elif token not in _STOPWORDS and not (len(token) == 1 and token.isalpha()):
+            terms.append(_term(token))
+    return terms
 
 
 def sentence_quality(sentence: str, position: int) -> float:
     """A multiplier in (0, 1]: how fit ``sentence`` is to stand alone in a summary."""
-    words = len(tokens(sentence))
+    words = word_count(sentence)
     quality = 1.0
     if _BOILERPLATE.search(sentence):
         quality *= 0.05
@@ -138,7 +145,7 @@ def sentence_quality(sentence: str, position: int) -> float:
     elif words > 45:
         quality *= 0.75
     stripped = sentence.rstrip("\"'”’»)] ")
-    if stripped.endswith("?"):
+    if stripped.endswith(("?", "？", "؟")):
         quality *= 0.3
     elif stripped.endswith((":", ";", ",")) or not _TERMINAL.search(sentence):
         quality *= 0.5  # a fragment, or a text cut off mid-sentence
@@ -156,11 +163,11 @@ def headline_quality(title: str) -> float:
     quality = 1.0
     if _OPINION.search(title):
         quality *= 0.3
-    if title.rstrip("\"'”’ ").endswith(("?", "!")):
+    if title.rstrip("\"'”’ ").endswith(("?", "!", "？", "！", "؟")):
         quality *= 0.5
     if title[:1] in _OPEN_QUOTES or title.count("“") + title.count('"') >= 2:
         quality *= 0.7  # a quote as headline
-    words = len(tokens(title))
+    words = word_count(title)
     if words < 4 or words > 20:
         quality *= 0.6
     return quality
@@ -381,7 +388,7 @@ def _lead(story: _Story, count: int) -> list[int]:
 
 def _key_points(story: _Story, relevance: np.ndarray, summary: list[int], count: int) -> list[int]:
     config = story.config
-    words = np.array([len(tokens(t)) for t in story.plain], dtype=np.float32)
+    words = np.array([word_count(t) for t in story.plain], dtype=np.float32)
     brevity = np.minimum(1.0, config.key_point_words / np.maximum(words, 1.0))
     support = np.array([len(story.supporting(i)) for i in range(len(story))], dtype=np.float32)
     score = relevance * brevity * (1.0 + 0.5 * np.minimum(support, 3))

@@ -20,6 +20,7 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # (it cut "मुंबई" into "म" and "बई").
 WORD = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*"
 _TOKEN = regex.compile(rf"{WORD}(?:['’]{WORD})*")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han
 
 # Words after which a full stop does not end an English sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -33,7 +34,11 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 # A boundary candidate: terminal punctuation, optional closing quotes/brackets, whitespace.
-_BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w\d])""")
+# Terminal punctuation of scripts that put a space after it: Latin's, the Devanagari/Bengali danda, Arabic's question
+# mark and Urdu's full stop, Armenian's and Ethiopic's full stops, Myanmar's section mark.
+_BOUNDARY = re.compile(r"""([.!?…।॥؟۔։።။]+)(["'”’»)\]]*)(\s+)(?=["'“‘«(\[]?[\w\d])""")
+# Chinese and Japanese end a sentence with a full-width stop, exclamation or question mark and no space after it.
+_CJK_END = re.compile(r"""[。！？｡]+[」』”’）)\]]*""")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
@@ -49,7 +54,24 @@ def tokens(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    return len(_TOKEN.findall(text))
+    """Words in ``text``. Chinese and Japanese are written without spaces: a run of their characters counts one word
+    per two characters (about their average word length), so reading times and length limits mean the same in every
+    script."""
+    count = 0
+    for token in _TOKEN.findall(text):
+        cjk = len(_CJK_CHAR.findall(token))
+        count += (cjk + 1) // 2 if cjk else 1
+    return count
+
+
+def cjk_bigrams(token: str) -> list[str]:
+    """The overlapping character pairs of a token of Chinese or Japanese characters (the token itself if shorter):
+    the usual terms for comparing texts written without spaces."""
+    return [token[i : i + 2] for i in range(len(token) - 1)] or [token]
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_CHAR.search(text) is not None
 
 
 def content_hash(text: str) -> str:
@@ -74,32 +96,42 @@ def _ends_with_abbreviation(before: str, punctuation: str, following: str) -> bo
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split English-like prose into sentences.
+    """Split prose into sentences.
 
-    Paragraph breaks always end a sentence; otherwise a sentence ends at ``.``, ``!``, ``?`` or ``…`` (with any closing
-    quotes or brackets) followed by whitespace and a word, unless the full stop belongs to a known abbreviation or an
-    initial. Decimals ("3.5") and dotted names have no whitespace after the stop and are never split.
+    Paragraph breaks always end a sentence, and so does a Chinese or Japanese full-width ``。``, ``！`` or ``？`` (with
+    any closing quotes or brackets). Otherwise a sentence ends at ``.``, ``!``, ``?``, ``…`` or another script's
+    terminal mark (the danda ``।``, Arabic ``؟``, Urdu ``۔`` …), with any closing quotes or brackets, followed by
+    whitespace and a word, unless the full stop belongs to a known abbreviation or an initial. Decimals ("3.5") and
+    dotted names have no whitespace after the stop and are never split.
     """
     sentences: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        paragraph = normalize_whitespace(paragraph)
-        if not paragraph:
+    for block in re.split(r"\n\s*\n", text):
+        block = normalize_whitespace(block)
+        cuts = [match.end() for match in _CJK_END.finditer(block)]
+        for paragraph in (block[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(block)], strict=True)):
+            if paragraph:
+                sentences.extend(_split_spaced(paragraph))
+    return sentences
+
+
+def _split_spaced(paragraph: str) -> list[str]:
+    """The sentences of one whitespace-normalised paragraph of space-separated prose."""
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        end = match.end(2)
+        following = paragraph[match.end() : match.end() + 2].lstrip("\"'“‘«([")
+        if following[:1].islower():
+            continue  # '"Really?" she asked', "approx. three", "the U.S. government" keep going
+        if _ends_with_abbreviation(paragraph[start : match.start(1)], match.group(1), following):
             continue
-        start = 0
-        for match in _BOUNDARY.finditer(paragraph):
-            end = match.end(2)
-            following = paragraph[match.end() : match.end() + 2].lstrip("\"'“‘«([")
-            if following[:1].islower():
-                continue  # '"Really?" she asked', "approx. three", "the U.S. government" keep going
-            if _ends_with_abbreviation(paragraph[start : match.start(1)], match.group(1), following):
-                continue
-            sentence = paragraph[start:end].strip()
-            if sentence:
-                sentences.append(sentence)
-            start = match.end()
-        rest = paragraph[start:].strip()
-        if rest:
-            sentences.append(rest)
+        sentence = paragraph[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = match.end()
+    rest = paragraph[start:].strip()
+    if rest:
+        sentences.append(rest)
     return sentences
 
 
