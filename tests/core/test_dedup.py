@@ -316,6 +316,29 @@ EXPECTED = {
 }
 
 
+ZH_AGENCY = (
+    "新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户和一千名员工的数据。"
+    "遇袭的是澳洲电子通信服务咨询公司Dialog Group，该公司今年四月被新加坡电信收购。"
+    "公司上星期五获悉有一部分数据在暗网上公开，包括员工的个人资料。"
+    "新加坡电信发表声明说，没有证据显示这次网络袭击同上个月的Optus事件存在任何关联。"
+    "上个月，新加坡电信旗下澳大利亚移动运营商Optus遭到网络攻击，影响了多达九百万客户。"
+    "澳大利亚政府表示将审查电信公司的数据保护规定，并考虑提高罚款金额。"
+)
+ZH_SAME_EVENT = (
+    "澳大利亚政府今天宣布新的网络安全战略，计划在未来五年投入十亿澳元。"
+    "内政部长表示，Optus和新加坡电信子公司的数据泄露事件暴露了企业防护的不足。"
+    "战略包括加强关键基础设施保护、培训网络安全人才以及与盟国合作。"
+)
+
+
+def test_a_chinese_copy_matches_its_original_and_other_coverage_does_not() -> None:
+    # with no spaces between words a whole clause was one "word": a page had about 17 shingles and no copy matched
+    copy = "（本报讯）" + ZH_AGENCY.replace("又遭网络袭击", "再次遭到网络袭击").replace("，并考虑提高罚款金额", "")
+    docs = [("agency", T0, ZH_AGENCY), ("copy", T0 + timedelta(hours=1), copy),
+            ("other", T0 + timedelta(hours=2), ZH_SAME_EVENT)]
+    assert wire_groups(docs) == {"agency": "agency", "copy": "agency", "other": "other"}
+
+
 def test_wire_groups_map_copies_to_the_earliest_copy() -> None:
     assert wire_groups(DOCS) == EXPECTED
 

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from newsloom.core.text import tokens
+from newsloom.core.text import has_cjk, tokens
 
 __all__ = ["NearDuplicateIndex", "Signature", "WireMatch", "normalized_words", "shingle_hashes", "wire_groups"]
 
@@ -60,8 +60,13 @@ def _token_hash(token: str) -> int:
 
 
 def normalized_words(text: str) -> list[str]:
-    """Words of ``text`` for shingling: accents and apostrophes dropped, compatibility forms folded, case-folded."""
-    return tokens(_COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_APOSTROPHES))
+    """Words of ``text`` for shingling: accents and apostrophes dropped, compatibility forms folded, case-folded.
+    Chinese and Japanese, written without spaces, count each character as a word (shingles of five characters; a
+    whole clause as one word left a page too few shingles to match its copy)."""
+    words = tokens(_COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_APOSTROPHES))
+    if not has_cjk(text):
+        return words
+    return [part for word in words for part in (word if has_cjk(word) else (word,))]
 
 
 def _mix64(values: np.ndarray) -> np.ndarray:
