@@ -120,6 +120,19 @@ def test_tags_in_scripts_with_combining_marks_are_whole_words() -> None:
     assert all(set(tag.split("-")) <= words for tag in tags), tags  # no word cut into pieces ("म-बई")
 
 
+def test_chinese_and_japanese_tags_are_terms_not_clauses() -> None:
+    # a splitter that wants spaces read whole clauses as words: "新加坡电信在澳大利亚的子公司又遭网络袭击-可能泄露…"
+    title = "新加坡电信澳洲子公司遭网络袭击"
+    text = ("新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户和一千名员工的数据。"
+            "遇袭的是澳洲电子通信服务咨询公司Dialog Group，该公司今年四月被新加坡电信收购。"
+            "新加坡电信发表声明说，没有证据显示这次网络袭击同上个月的Optus事件存在任何关联。")
+    tags = hashtags(title, text, language="zh")
+    assert tags[:2] == ["新加坡电信", "网络袭击"] and "optus" in tags
+    assert all(len(tag) <= 12 for tag in tags), tags
+    text = "東京で記録的な大雨が降り、多くの電車が止まった。気象庁は東京に大雨警報を出した。電車の運転再開は未定。"
+    assert hashtags("東京で大雨、電車が止まる", text, language="ja") == ["電車", "大雨", "東京"]
+
+
 def test_other_languages_do_not_crash() -> None:
     tags = hashtags("Banjir di Kuala Lumpur", "Banjir besar melanda Kuala Lumpur pada hari Isnin.", language="ms")
     assert "kuala-lumpur" in tags

@@ -22,9 +22,10 @@ from collections.abc import Iterable, Sequence
 import regex
 import yake
 
+from newsloom.core.cjk_keywords import cjk_keywords, is_clause
 from newsloom.core.cluster_lexicon import MONTHS, NUMBER_WORDS, STOPWORDS
 from newsloom.core.facts import TITLES, extract_facts, singular
-from newsloom.core.text import WORD
+from newsloom.core.text import WORD, has_cjk
 
 MAX_WORDS = 3
 # yake reads the headline and the first paragraph (names still come from the whole text). On 150 Giveme5W1H
@@ -57,6 +58,7 @@ _JUNK = (
 _LEGAL_SUFFIX = re.compile(r"\s+(?:ltd|inc|plc|llc|corp|co|gmbh|ag|sa)\.?$", re.IGNORECASE)
 _NUMBERS = frozenset(NUMBER_WORDS) | _words("hundred thousand million billion trillion dozen")
 _VERBISH = re.compile(r"(?:ed|ing)$")
+_LATIN_OR_DIGIT = re.compile(r"[a-z0-9]")
 _CONNECTORS = _words("of and for on in de la van von al")
 _ACRONYMS = _words(
     "us uk eu un who imf nato asean ecb fbi cia nasa bbc cnn ceo gdp ai g7 g20 opec covid nhs mp mps ufc fifa uefa "
@@ -123,13 +125,15 @@ def _names_excluded(slug: str, excluded: frozenset[str]) -> bool:
 
 def _junk(slug: str, entity: bool, excluded: frozenset[str]) -> bool:
     words = slug.split("-")
-    if not slug or _names_excluded(slug, excluded):
-        return True
+    if not slug or _names_excluded(slug, excluded) or is_clause(slug):
+        return True  # is_clause: a Chinese or Japanese clause read as one word by a splitter that wants spaces
+    if any(has_cjk(word) and _LATIN_OR_DIGIT.search(word) for word in words):
+        return True  # "nhc表示", "1300人遭逮捕": a name run into the clause around it
     if any(word in ("say", "says", "said", "told") or word in MONTHS for word in words):
         return True
     if all(word in _JUNK for word in words):
         return True
-    if len(words) == 1 and len(slug) < 3 and slug not in _ACRONYMS:
+    if len(words) == 1 and len(slug) < 3 and slug not in _ACRONYMS and not has_cjk(slug):
         return True
     if entity:
         return False
@@ -167,11 +171,18 @@ def _candidates(title: str, text: str, language: str, excluded: frozenset[str]) 
         capitals = {word[:1].isupper() for word in phrase.split()}
         if len(capitals) > 1 or (len(phrase.split()) == MAX_WORDS and capitals != {True}):
             continue  # "Floods forced", "flee Riverton floods": fragments, not topics
+        if has_cjk(phrase):
+            continue  # yake splits at spaces: its Chinese and Japanese "words" are clauses (cjk_keywords below)
         slug = normalize_tag(phrase)
         if slug in scores or _junk(slug, False, excluded) or name_words & set(slug.split("-")):
             continue
         bonus = 0.3 if set(slug.split("-")) & title_slugs else 0.0
         scores[slug] = 1.0 - rank / 25 + bonus
+    if has_cjk(title):
+        for rank, term in enumerate(cjk_keywords(title, text)):
+            slug = normalize_tag(term)
+            if not _junk(slug, False, excluded):
+                scores[slug] = max(scores.get(slug, 0.0), 1.3 - rank / 25)  # in the headline, like a titled keyword
     return scores
 
 
