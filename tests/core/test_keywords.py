@@ -131,6 +131,9 @@ def test_chinese_and_japanese_tags_are_terms_not_clauses() -> None:
     assert all(len(tag) <= 12 for tag in tags), tags
     text = "東京で記録的な大雨が降り、多くの電車が止まった。気象庁は東京に大雨警報を出した。電車の運転再開は未定。"
     assert hashtags("東京で大雨、電車が止まる", text, language="ja") == ["電車", "大雨", "東京"]
+    # a story keeps "新加坡电信" and drops the "电信" of an article that only saw the short form
+    assert story_hashtags_from_articles([["电信", "optus"], ["新加坡电信", "网络袭击"], ["新加坡电信"]])[:2] == [
+        "新加坡电信", "optus"]
 
 
 def test_other_languages_do_not_crash() -> None:

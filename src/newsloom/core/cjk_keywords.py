@@ -4,9 +4,9 @@ A keyword extractor that splits at spaces sees a whole clause as one word ("新�
 Without a segmenting dictionary, the terms an article is about can still be found from repetition: a string of
 two to six Han or katakana characters that appears in the headline and again at least twice in the body
 ("新加坡电信", "网络袭击") is a name or a term, not a chance sequence. Strings overlapping in the headline are one
-phrase: the most repeated, then longest, then rightmost is kept ("新加坡电信", not "新加坡" or "电信"). Strings that
-begin or end with a grammatical particle or a hiragana ending, or join two Japanese words by a particle, are
-dropped.
+phrase: the one covering most characters (repeats times length), then the longest, then the rightmost is kept
+("新加坡电信", not "新加坡" or "电信"). Strings that begin or end with a grammatical particle or a hiragana ending,
+or join two Japanese words by a particle, are dropped.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ def is_clause(word: str) -> bool:
 
 
 def cjk_keywords(title: str, text: str, *, limit: int = 5) -> list[str]:
-    """Up to ``limit`` terms of the headline that the body repeats, most repeated (then longest) first."""
+    """Up to ``limit`` terms of the headline that the body repeats, ranked by characters covered (repeats times
+    length: "新加坡电信" three times before "电信" four times)."""
     spans: dict[str, tuple[int, int]] = {}  # term -> its first place in the headline
     counts: dict[str, int] = {}
     for match in _RUN.finditer(title):
@@ -45,7 +46,7 @@ def cjk_keywords(title: str, text: str, *, limit: int = 5) -> list[str]:
                     counts[term] = text.count(term)
                     spans[term] = (match.start() + start, match.start() + start + size)
     ranked = sorted((term for term, count in counts.items() if count >= MIN_REPEATS),
-                    key=lambda term: (-counts[term], -len(term), -spans[term][0]))  # fmt: skip
+                    key=lambda term: (-counts[term] * len(term), -len(term), -spans[term][0]))  # fmt: skip
     chosen: list[str] = []
     for term in ranked:  # overlapping pieces of one repeated phrase: keep the best, and of equals the rightmost
         start, end = spans[term]  # (Chinese puts the head noun last: "神经心理检测", not "接受神经心理")

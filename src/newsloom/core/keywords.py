@@ -146,7 +146,10 @@ def _junk(slug: str, entity: bool, excluded: frozenset[str]) -> bool:
 
 
 def _contains(longer: str, shorter: str) -> bool:
-    """Whether the words of ``shorter`` occur contiguously in ``longer``."""
+    """Whether the words of ``shorter`` occur contiguously in ``longer`` (for Chinese or Japanese, written without
+    spaces, whether its characters do: "电信" is in "新加坡电信")."""
+    if has_cjk(shorter):
+        return shorter in longer
     return f"-{shorter}-" in f"-{longer}-"
 
 
