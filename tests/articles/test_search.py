@@ -185,6 +185,15 @@ def test_any_text_is_a_safe_query(gazette: Source, query: str) -> None:
     assert page.error is None or not page.results
 
 
+@pytest.mark.django_db
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=st.text(alphabet='电信網袭击东京の大雨ab -"*OR|%_\\\'', max_size=30))
+def test_any_chinese_or_japanese_query_is_safe(gazette: Source, query: str) -> None:
+    make(gazette, "新加坡电信遭网络袭击", "东京の大雨。电信 ab 网络袭击。")
+    page = search(query)
+    assert page.error is None or not page.results
+
+
 # -- the index follows every write --
 
 def _entry(link: str, title: str) -> FeedEntry:
@@ -248,3 +257,22 @@ def test_index_heals_after_a_table_rebuild(gazette: Source) -> None:
         assert ids(search("harbour")) == [fresh.pk] and search("drill").results == []
     finally:
         ensure_search_index()
+
+
+def test_chinese_and_japanese_words_are_found_inside_unspaced_text(gazette: Source) -> None:
+    # both engines read an unspaced clause as one word: "电信" used to find nothing in "新加坡电信在澳大利亚…"
+    telecom = make(gazette, "新加坡电信澳洲子公司遭网络袭击",
+                   "新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户的数据。Optus没有受到影响。")
+    floods = make(gazette, "東京で大雨", "東京で記録的な大雨が降り、多くの電車が止まった。")
+    english = make(gazette, "Singtel unit hacked", "A Singtel subsidiary in Australia was hacked, Optus said.")
+    assert ids(search("电信")) == [telecom.pk]
+    assert ids(search("网络袭击")) == [telecom.pk]
+    assert ids(search("電車")) == [floods.pk]
+    assert ids(search("新加坡 电信")) == [telecom.pk]  # spaces between Chinese words are the reader's, not the text's
+    assert set(ids(search("电信 OR hacked"))) == {telecom.pk, english.pk}
+    assert ids(search("optus 电信")) == [telecom.pk]
+    assert ids(search("电信 -optus")) == []
+    assert ids(search("optus -电信")) == [english.pk]
+    assert ids(search("电视")) == []
+    (hit,) = search("网络袭击").results
+    assert "<mark>网" in hit.snippet_html and "袭击</mark>" in hit.snippet_html

@@ -24,6 +24,7 @@ from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from newsloom.articles.models import Article
+from newsloom.core.text import has_cjk, space_cjk
 from newsloom.sources.models import Source
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,23 @@ def parse_query(query: str) -> ParsedQuery:
             parsed.clauses.append([term])
         join_next = negate_next = False
     return parsed
+
+
+def spaced_query(query: str) -> str:
+    """``query`` with every run of Chinese or Japanese characters turned into a quoted phrase of single characters
+    (``电信`` -> ``"电 信"``; inside quotes, the characters are only set apart): for an engine that indexes each such
+    character as a word (``space_cjk``). Other words, quotes, ``-`` and ``OR`` are kept."""
+    if not has_cjk(query):
+        return query
+    parts = []
+    for match in _TOKEN.finditer(query):
+        raw = match["phrase"] if match["phrase"] is not None else match["word"]
+        if not has_cjk(raw):
+            parts.append(match.group(0))
+            continue
+        spaced = " ".join(space_cjk(raw).split())
+        parts.append(f'{match["neg"]}"{spaced}"')
+    return " ".join(parts)
 
 
 def mark_snippet(raw: str) -> str:

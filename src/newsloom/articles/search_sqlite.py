@@ -10,11 +10,13 @@ re-keyed article, removals). A table rebuild by a later migration drops the trig
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.db import connections, transaction
 
 from newsloom.articles.search import CLOSE, OPEN, Filters, ParsedQuery, Term, filter_sql
+from newsloom.core.text import has_cjk
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ TABLE = "articles_search"
 ARTICLES = "articles_article"
 TITLE_WEIGHT = 10.0
 SNIPPET_TOKENS = 32
+SNIPPET_CHARS = 120  # the text shown around a Chinese or Japanese match
 _checked: set[str] = set()  # database aliases whose triggers this process has seen in place
 
 CREATE_TABLE = (
@@ -70,10 +73,12 @@ def run(query: str, parsed: ParsedQuery, filters: Filters, *, limit: int, offset
             log.warning("search index rebuilt: its triggers were missing (a migration rebuilt the article table)")
         if not connections[using].in_atomic_block:  # a heal inside a caller's transaction may yet be rolled back
             _checked.add(using)
-    match = fts_expression(parsed)
     where, params = filter_sql(filters, "a", using)
-    joined = f"FROM {TABLE} JOIN {ARTICLES} a ON a.rowid = {TABLE}.rowid WHERE {TABLE} MATCH %s AND {where}"
     with connections[using].cursor() as cursor:
+        if any(_is_cjk(term) for clause in parsed.clauses for term in clause) or any(map(_is_cjk, parsed.excluded)):
+            return _run_inside(cursor, parsed, where, params, limit=limit, offset=offset)
+        match = fts_expression(parsed)
+        joined = f"FROM {TABLE} JOIN {ARTICLES} a ON a.rowid = {TABLE}.rowid WHERE {TABLE} MATCH %s AND {where}"
         cursor.execute(f"SELECT count(*) {joined}", [match, *params])
         total = int(cursor.fetchone()[0])
         if total == 0 or offset >= total:
@@ -86,6 +91,52 @@ def run(query: str, parsed: ParsedQuery, filters: Filters, *, limit: int, offset
         )
         rows = [(str(aid), -float(score), str(snippet or "")) for aid, score, snippet in cursor.fetchall()]
     return rows, total, None
+
+
+def _is_cjk(term: Term) -> bool:
+    return any(has_cjk(word) for word in term.words)
+
+
+def _needle(term: Term) -> str:
+    """The text a term stands for: its words joined by spaces, except beside Chinese or Japanese, which puts none
+    between words ("新加坡 电信" is "新加坡电信")."""
+    out = term.words[0]
+    for before, word in zip(term.words, term.words[1:], strict=False):
+        out += ("" if has_cjk(before[-1] + word[0]) else " ") + word
+    return out
+
+
+def _run_inside(cursor: Any, parsed: ParsedQuery, where: str, params: list[Any], *, limit: int,
+                offset: int) -> tuple[list[tuple[str, float, str]], int, str | None]:
+    """A query with Chinese or Japanese words, which FTS5 cannot find (it reads an unspaced clause, and any Latin word
+    glued to it, as one word): every term is looked for inside the lower-cased title and text, newest first; the
+    snippet is the text around the first term's first match. A scan of the readable articles, not an index lookup."""
+    haystack = "lower(a.title || char(10) || a.text)"
+    conditions: list[str] = []
+    for clause in parsed.clauses:
+        conditions.append("(" + " OR ".join([f"instr({haystack}, %s) > 0"] * len(clause)) + ")")
+        params = [*params, *(_needle(term) for term in clause)]
+    for term in parsed.excluded:
+        conditions.append(f"instr({haystack}, %s) = 0")
+        params = [*params, _needle(term)]
+    where = " AND ".join([where, *conditions])
+    cursor.execute(f"SELECT count(*) FROM {ARTICLES} a WHERE {where}", params)
+    total = int(cursor.fetchone()[0])
+    if total == 0 or offset >= total:
+        return [], total, None
+    needles = [_needle(term) for clause in parsed.clauses for term in clause]
+    cursor.execute(
+        f"SELECT a.id, substr(a.text, max(1, instr(lower(a.text), %s) - {SNIPPET_CHARS // 3}), {SNIPPET_CHARS}) "
+        f"FROM {ARTICLES} a WHERE {where} ORDER BY a.published_at DESC, a.id LIMIT %s OFFSET %s",
+        [needles[0], *params, limit, offset],
+    )
+    return [(str(aid), 0.0, _mark(str(window or ""), needles)) for aid, window in cursor.fetchall()], total, None
+
+
+def _mark(snippet: str, needles: list[str]) -> str:
+    """``snippet`` with OPEN/CLOSE around every occurrence of the needles, in any case (longest needle first)."""
+    pattern = "|".join(re.escape(needle) for needle in sorted(set(needles), key=len, reverse=True) if needle)
+    return re.sub(pattern, lambda m: f"{OPEN}{m.group(0)}{CLOSE}", snippet, flags=re.IGNORECASE) if pattern else snippet
 
 
 def _existing(cursor: Any, kind: str, names: list[str]) -> set[str]:

@@ -20,7 +20,8 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 # (it cut "मुंबई" into "म" and "बई").
 WORD = r"[\p{L}\p{N}][\p{L}\p{N}\p{M}]*"
 _TOKEN = regex.compile(rf"{WORD}(?:['’]{WORD})*")
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # kana and Han
+CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana and Han, as a character-class range
+_CJK_CHAR = re.compile(f"[{CJK_CHARS}]")
 
 # Words after which a full stop does not end an English sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -72,6 +73,12 @@ def cjk_bigrams(token: str) -> list[str]:
 
 def has_cjk(text: str) -> bool:
     return _CJK_CHAR.search(text) is not None
+
+
+def space_cjk(text: str, separator: str = " ") -> str:
+    """``text`` with ``separator`` around every Chinese or Japanese character, so that a search engine splitting at
+    spaces indexes (or looks for) each character as a word of its own."""
+    return _CJK_CHAR.sub(lambda match: f"{separator}{match.group(0)}{separator}", text) if has_cjk(text) else text
 
 
 def content_hash(text: str) -> str:
