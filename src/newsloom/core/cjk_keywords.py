@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
+from newsloom.core.text import CJK_CHARS
+
 MIN_CHARS = 2
 MAX_CHARS = 6  # a CJK "word" longer than this is a clause, never a tag
 MIN_REPEATS = 2  # occurrences in the body besides the headline
-_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_RUN = re.compile(f"[{CJK_CHARS}]+")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 # kanji or katakana, hiragana, kanji or katakana: a particle between two words ("東京で大雨", "電車が止まる")
 _PARTICLE_INSIDE = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3040-\u309f]+"

@@ -30,7 +30,7 @@ from newsloom.core.cluster_lexicon import (
     STOPWORDS,
     UPPERCASE_ONLY,
 )
-from newsloom.core.text import tokens
+from newsloom.core.text import cjk_bigrams, tokens
 
 Vector = dict[str, float]
 
@@ -80,10 +80,7 @@ def text_terms(text: str) -> Counter[str]:
     """Language-specific terms: Han character bigrams plus Latin-script word tokens."""
     counts: Counter[str] = Counter()
     for run in _HAN_RUN.findall(text):
-        if len(run) == 1:
-            counts[run] += 1
-        else:
-            counts.update(run[i : i + 2] for i in range(len(run) - 1))
+        counts.update(cjk_bigrams(run))
     for token in tokens(_HAN_RUN.sub(" ", text)):
         term = _term(token)
         if term:

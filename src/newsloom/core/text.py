@@ -58,8 +58,11 @@ def word_count(text: str) -> int:
     """Words in ``text``. Chinese and Japanese are written without spaces: a run of their characters counts one word
     per two characters (about their average word length), so reading times and length limits mean the same in every
     script."""
+    words = _TOKEN.findall(text)
+    if not has_cjk(text):
+        return len(words)
     count = 0
-    for token in _TOKEN.findall(text):
+    for token in words:
         cjk = len(_CJK_CHAR.findall(token))
         count += (cjk + 1) // 2 if cjk else 1
     return count
@@ -75,10 +78,10 @@ def has_cjk(text: str) -> bool:
     return _CJK_CHAR.search(text) is not None
 
 
-def space_cjk(text: str, separator: str = " ") -> str:
-    """``text`` with ``separator`` around every Chinese or Japanese character, so that a search engine splitting at
-    spaces indexes (or looks for) each character as a word of its own."""
-    return _CJK_CHAR.sub(lambda match: f"{separator}{match.group(0)}{separator}", text) if has_cjk(text) else text
+def space_cjk(text: str) -> str:
+    """``text`` with a space around every Chinese or Japanese character, so that a search engine splitting at spaces
+    looks for each character as a word of its own."""
+    return _CJK_CHAR.sub(r" \g<0> ", text)
 
 
 def content_hash(text: str) -> str:
