@@ -34,6 +34,7 @@ wrk:
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: $(STAMP) chromium
 	$(BIN)/pytest

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from newsloom.core.cluster import ClusterDoc, StreamingClusterer
-from newsloom.core.embed import get_embedder
 from newsloom.core.evaluation.clustering import load_giveme5w1h, load_uci
+from newsloom.core.grouping.clustering import ClusterDoc, StreamingClusterer
+from newsloom.core.grouping.embed import get_embedder
 
 REPO = Path(__file__).resolve().parent.parent
 T0 = datetime(2025, 1, 1, tzinfo=UTC)

@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsloom.core.embed import EmbedderUnavailable, get_embedder
 from newsloom.core.evaluation.clustering import evaluate, load_dataset, permute_times
+from newsloom.core.grouping.embed import EmbedderUnavailable, get_embedder
 
 REPO = Path(__file__).resolve().parent.parent
 SETS = {

@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from newsloom.core.cluster import ClusterDoc, StreamingClusterer
-from newsloom.core.cluster_story import StoryState
-from newsloom.core.embed import get_embedder
 from newsloom.core.evaluation.clustering import LabelledDoc, load_dataset, scores
+from newsloom.core.grouping.clustering import ClusterDoc, StreamingClusterer
+from newsloom.core.grouping.clustering.story import StoryState
+from newsloom.core.grouping.embed import get_embedder
 
 REPO = Path(__file__).resolve().parent.parent
 SETS = {

@@ -32,10 +32,10 @@ DATA = REPO.parent / "shared" / "benchmarks" / "clustering-giveme5w1h-newscluste
 NAMES = ("hashing", "static", "transformer")
 
 try:
-    from newsloom.core import embed as embed_module
+    from newsloom.core.grouping import embed as embed_module
 except ImportError:  # a build venv without newsloom installed: use the source tree
     sys.path.insert(0, str(REPO / "src"))
-    from newsloom.core import embed as embed_module
+    from newsloom.core.grouping import embed as embed_module
 
 
 def load_articles(path: Path) -> list[dict[str, Any]]:

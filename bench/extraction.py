@@ -22,8 +22,8 @@ from pathlib import Path
 
 import trafilatura
 
-from newsloom.core.extract import extract
-from newsloom.core.text import LanguageDetector
+from newsloom.core.language.detect import LanguageDetector
+from newsloom.core.reading.extract import extract
 from newsloom.errors import ExtractionError
 
 REPO = Path(__file__).resolve().parent.parent

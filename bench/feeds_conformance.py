@@ -1,4 +1,4 @@
-"""Run feedparser's own conformance cases against ``newsloom.core.feeds.parse_compat`` and print pass counts.
+"""Run feedparser's own conformance cases against ``newsloom.core.ingest.feeds.parse_compat`` and print pass counts.
 
     .venv/bin/python bench/feeds_conformance.py [--shared PATH] [--failures]
 
@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from newsloom.core.feeds import parse_compat
+from newsloom.core.ingest.feeds import parse_compat
 from newsloom.errors import FeedParseError
 
 ARCHIVE = Path("benchmarks/feeds-feedparser-conformance/feedparser-tests.tar.xz")

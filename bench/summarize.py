@@ -27,11 +27,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsloom.core.compare import CompareDoc
-from newsloom.core.embed import Embedder, get_embedder
+from newsloom.core.enrichment.compare import CompareDoc
+from newsloom.core.enrichment.story import StoryInput, enrich_story
+from newsloom.core.enrichment.summarize import SourceDoc, StorySummary
 from newsloom.core.evaluation.summarization import evaluate_neus
-from newsloom.core.story_analysis import StoryInput, analyze_story
-from newsloom.core.summarize import SourceDoc, StorySummary
+from newsloom.core.grouping.embed import Embedder, get_embedder
 
 REPO = Path(__file__).resolve().parent.parent
 FOLDER = "summarization-neus-allsides"
@@ -63,7 +63,7 @@ def enrich(docs: list[SourceDoc], embedder: Embedder | None) -> StorySummary:
         article_tags=tuple(() for _ in docs),
         languages=tuple("en" for _ in docs),
     )
-    return analyze_story(story, embedder=embedder).summary
+    return enrich_story(story, embedder=embedder).summary
 
 
 def cost(docs: list[SourceDoc]) -> dict[str, Any]:

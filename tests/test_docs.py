@@ -31,3 +31,20 @@ def test_every_readme_command_exists() -> None:
     commands = set(re.findall(r"^\| `newsloom (\w+)", README, flags=re.M))
     subparsers = next(a for a in parser._actions if a.dest == "command")
     assert commands <= set(subparsers.choices)  # type: ignore[arg-type]
+
+
+def test_the_layout_names_every_core_stage_and_only_real_ones() -> None:
+    import pkgutil
+
+    import newsloom.core
+
+    core = Path(newsloom.core.__path__[0])
+    named = set(re.findall(r"`core/(\w+)/`", README))
+    packages = {m.name for m in pkgutil.iter_modules([str(core)]) if m.ispkg}
+    assert named == packages
+    for stage in packages:  # every module or function a stage's row names exists in that stage
+        row = next(line for line in README.splitlines() if line.startswith(f"| `core/{stage}/`"))
+        code = "".join(path.read_text() for path in (core / stage).rglob("*.py"))
+        for name in re.findall(r"`(\w+)`", row.split("|")[2]):
+            found = (core / stage / f"{name}.py").exists() or (core / stage / name).is_dir() or f"def {name}(" in code
+            assert found or any((core / stage).rglob(f"{name}.py")), (stage, name)

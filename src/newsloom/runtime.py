@@ -11,18 +11,18 @@ from collections.abc import Callable
 from django.conf import settings
 
 from newsloom.config import Config
-from newsloom.core.embed import Embedder, get_embedder
-from newsloom.core.extract import ExtractedArticle
-from newsloom.core.fetch import Fetcher, FetchPolicy
-from newsloom.core.hostlimit import HostLimiter, LocalHostLimiter, RedisHostLimiter
-from newsloom.core.llm import LLMClient, LLMConfig
-from newsloom.core.reading import read_article
-from newsloom.core.story_analysis import StoryAnalysis, StoryInput
-from newsloom.core.text import LanguageDetector
-from newsloom.extractpool import ExtractionPool
+from newsloom.core.enrichment.llm import LLMClient, LLMConfig
+from newsloom.core.enrichment.story import StoryEnrichment, StoryInput
+from newsloom.core.grouping.embed import Embedder, get_embedder
+from newsloom.core.ingest.fetch import Fetcher, FetchPolicy
+from newsloom.core.ingest.hostlimit import HostLimiter, LocalHostLimiter, RedisHostLimiter
+from newsloom.core.language.detect import LanguageDetector
+from newsloom.core.reading.article import read_article
+from newsloom.core.reading.extract import ExtractedArticle
+from newsloom.cpupool import CpuPool
 
 Extractor = Callable[..., ExtractedArticle]
-StoryAnalyzer = Callable[[StoryInput], StoryAnalysis]
+StoryEnricher = Callable[[StoryInput], StoryEnrichment]
 
 _lock = threading.Lock()
 
@@ -83,20 +83,20 @@ def extractor() -> Extractor:
     with _lock:
         tool = _tools.get("extractor")
         if tool is None:
-            tool = _tools["extractor"] = ExtractionPool(processes, config().languages)
-        assert isinstance(tool, ExtractionPool)
+            tool = _tools["extractor"] = CpuPool(processes, config().languages)
+        assert isinstance(tool, CpuPool)
         return tool
 
 
-def story_analyzer() -> StoryAnalyzer | None:
+def story_enricher() -> StoryEnricher | None:
     """Where a story's enrichment is computed: the extraction processes when there are any (stories are then
     enriched in parallel, off this process's interpreter lock), else None: in the calling thread."""
     if config().extract_processes <= 0:
         return None
     pool = extractor()
-    assert isinstance(pool, ExtractionPool)
+    assert isinstance(pool, CpuPool)
     name = config().embedder
-    return lambda story: pool.analyze(story, name)
+    return lambda story: pool.enrich(story, name)
 
 
 def embedder() -> Embedder | None:
@@ -127,5 +127,5 @@ def reset() -> None:
         tools = list(_tools.values())
         _tools.clear()
     for tool in tools:
-        if isinstance(tool, Fetcher | ExtractionPool | LLMClient):
+        if isinstance(tool, Fetcher | CpuPool | LLMClient):
             tool.close()

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "huey.contrib.djhuey",
+    "newsloom.apps.PipelineConfig",
     "newsloom.sources",
     "newsloom.articles",
     "newsloom.stories",

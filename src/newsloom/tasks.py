@@ -1,4 +1,18 @@
-"""Queue tasks and the periodic schedule: thin wrappers that call the apps' actions with this process's tools."""
+"""Queue tasks, the periodic schedule, and the policy that decides when the story steps run.
+
+The tasks call the apps' actions with this process's tools (``runtime``). Beside them lives the scheduling policy,
+kept here because it is made of tasks scheduling tasks:
+
+- **follow-ups**: this module registers the handlers of ``followups`` — recorded articles are queued for ingest, and
+  changed stories request an enrichment pass. Actions announce; they never import this module.
+- **debounce**: a story pass (``request_story_build``) or an enrichment pass (``request_enrichment``) asked for while
+  one is already waiting folds into it, through a claim key in the queue's storage (``queue.claim``).
+- **one at a time**: each pass runs under a queue lock (``queue.exclusive``) — one clusterer, one enricher across every
+  process — and drains its work before it lets go (``_drain``).
+- **yielding**: enrichment waits while ingestion may still grow the stories it would summarise (``ingest_backlog``),
+  up to ENRICH_YIELD_MAX; a story is re-enriched at most every ENRICH_REST while it keeps changing.
+- **priority**: story passes go ahead of the ingest backlog (STORY_PRIORITY).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +28,7 @@ from django.db import connections
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from newsloom import runtime
+from newsloom import followups, runtime
 from newsloom.articles import actions as article_actions
 from newsloom.articles.queries import stories_still_growing
 from newsloom.errors import ExtractionError
@@ -27,7 +41,9 @@ log = logging.getLogger(__name__)
 
 @db_task()
 def poll_feed_task(feed_id: int) -> str:
-    outcome = source_actions.poll_feed(feed_id, fetcher=runtime.fetcher())
+    outcome = source_actions.poll_feed(
+        feed_id, fetcher=runtime.fetcher(), record_entries=article_actions.record_entries
+    )
     return outcome.status
 
 
@@ -82,11 +98,11 @@ def request_enrichment(delay: float = ENRICH_DEBOUNCE) -> None:
     _request(ENRICH_REQUESTED, enrich_stories_task, delay, stale_after=300)
 
 
-def _enrich_one(story_id: str, analyze: runtime.StoryAnalyzer | None) -> bool:
+def _enrich_one(story_id: str, enricher: runtime.StoryEnricher | None) -> bool:
     try:
-        return story_actions.enrich_story(story_id, embedder=runtime.embedder() if analyze is None else None,
-                                          llm=runtime.llm(), analyze=analyze)
-    except ExtractionError as exc:  # its analysis crashed or hung a worker process: the other stories go on
+        return story_actions.enrich_story(story_id, embedder=runtime.embedder() if enricher is None else None,
+                                          llm=runtime.llm(), enricher=enricher)
+    except ExtractionError as exc:  # its enrichment crashed or hung a worker process: the other stories go on
         log.warning("story %s not enriched: %s", story_id, exc)
         return False
 
@@ -95,13 +111,13 @@ def _enrich_stale(resting: timedelta | None) -> int:
     """Enrich the stale stories; with extraction processes, as many at a time as there are processes (each thread
     reads and writes the database while a process computes)."""
     ids = story_actions.stale_story_ids(resting=resting)
-    analyze = runtime.story_analyzer()
-    if analyze is None or len(ids) < 2:
-        return sum(_enrich_one(sid, analyze) for sid in ids)
+    enricher = runtime.story_enricher()
+    if enricher is None or len(ids) < 2:
+        return sum(_enrich_one(sid, enricher) for sid in ids)
 
     def enrich(story_id: str) -> bool:
         try:
-            return _enrich_one(story_id, analyze)
+            return _enrich_one(story_id, enricher)
         finally:
             connections.close_all()  # this thread's own connections
 
@@ -129,7 +145,7 @@ def build_stories_task() -> int:
 
 
 # Enrichment yields to ingestion: while articles are on their way into stories those stories are still growing, and a
-# summary written now is thrown away by the next one (a first crawl of 1,000 pages analysed most stories twice). A
+# summary written now is thrown away by the next one (a first crawl of 1,000 pages enriched most stories twice). A
 # requested pass waits while there is such work (``ingest_backlog``), ENRICH_YIELD_POLL seconds at a time, but no
 # longer than ENRICH_YIELD_MAX after it was first due, so work that never ends does not starve the summaries.
 ENRICH_YIELD_POLL = 2.0
@@ -166,6 +182,15 @@ def enqueue_pending_articles(idle_for: timedelta | None = None) -> int:
     for aid in ids:
         ingest_article_task(aid)
     return len(ids)
+
+
+def _ingest_recorded(article_ids: list[str]) -> None:
+    for aid in article_ids:
+        ingest_article_task(aid)
+
+
+followups.register(followups.ARTICLES_RECORDED, _ingest_recorded)
+followups.register(followups.STORIES_CHANGED, request_enrichment)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -7,8 +7,8 @@ import pytest
 from newsloom import runtime
 from newsloom.articles import actions
 from newsloom.articles.models import Article, ArticleURL
-from newsloom.core.extract import ExtractedArticle
-from newsloom.core.feeds import FeedEntry
+from newsloom.core.ingest.feeds import FeedEntry
+from newsloom.core.reading.extract import ExtractedArticle
 from newsloom.core.urls import article_id
 from newsloom.sources.actions import create_feed, ensure_source
 from tests.support.feeds import LOREM, article_page

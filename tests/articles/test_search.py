@@ -15,19 +15,10 @@ from hypothesis import strategies as st
 
 from newsloom.articles import actions
 from newsloom.articles.models import Article
-from newsloom.articles.search import (
-    COMMON_WORDS,
-    NO_WORDS,
-    ONLY_EXCLUDED,
-    SearchPage,
-    Term,
-    ensure_search_index,
-    mark_snippet,
-    parse_query,
-    search,
-)
-from newsloom.core.extract import ExtractedArticle
-from newsloom.core.feeds import FeedEntry
+from newsloom.articles.search import SearchPage, ensure_search_index, search
+from newsloom.articles.search_query import COMMON_WORDS, NO_WORDS, ONLY_EXCLUDED, Term, mark_snippet, parse_query
+from newsloom.core.ingest.feeds import FeedEntry
+from newsloom.core.reading.extract import ExtractedArticle
 from newsloom.core.urls import article_id
 from newsloom.errors import PermanentFetchError
 from newsloom.sources.actions import create_feed, ensure_source

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from newsloom import runtime
+from newsloom.articles.actions import record_entries
 from newsloom.articles.models import Article
 from newsloom.commands.crawl import crawl_once
-from newsloom.core.fetch import Fetcher
+from newsloom.core.ingest.fetch import Fetcher
 from newsloom.core.urls import canonicalize
 from newsloom.sources.actions import create_feed, ensure_source
 from newsloom.sources.models import Feed
@@ -95,7 +96,8 @@ def test_work_left_pending_by_a_crash_is_resumed(hostile_web: dict[str, str], se
     from newsloom.sources.actions import poll_feed
 
     feed = create_feed(server.url(hostile_web["good_feed"]), ensure_source("Good Herald"))
-    poll_feed(feed.pk, fetcher=runtime.fetcher())  # entries stored, then the "process dies": the queue is lost
+    # entries stored, then the "process dies": the queue is lost
+    poll_feed(feed.pk, fetcher=runtime.fetcher(), record_entries=record_entries)
     runtime.fetcher()  # same tools
     from django.conf import settings
 

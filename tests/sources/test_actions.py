@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from newsloom import runtime
+from newsloom.articles.actions import record_entries
 from newsloom.articles.models import Article
 from newsloom.errors import NotAFeed
 from newsloom.sources import actions
@@ -63,13 +64,13 @@ def test_poll_records_entries_health_and_schedule(pipeline, server: LocalServer)
 
     server.route("/feed.xml", feed_route)
     feed = actions.create_feed(server.url("/feed.xml"), actions.ensure_source("Gazette"))
-    outcome = actions.poll_feed(feed.pk, fetcher=runtime.fetcher())
+    outcome = actions.poll_feed(feed.pk, fetcher=runtime.fetcher(), record_entries=record_entries)
     assert outcome.status == "ok" and len(outcome.new_article_ids) == 2
     feed.refresh_from_db()
     assert feed.last_status == "ok: 2 entries, 2 new" and feed.etag == etag and feed.consecutive_errors == 0
     assert feed.interval_seconds >= 1800  # never sooner than Cache-Control allows
     assert feed.next_fetch_at > timezone.now() + timedelta(minutes=20)
-    again = actions.poll_feed(feed.pk, fetcher=runtime.fetcher())
+    again = actions.poll_feed(feed.pk, fetcher=runtime.fetcher(), record_entries=record_entries)
     assert again.status == "not-modified"
     assert server.requests[-1].headers.get("if-none-match") == etag
     assert Article.objects.count() == 2
@@ -82,7 +83,7 @@ def test_poll_failure_is_recorded_with_backoff(pipeline, server: LocalServer, st
     headers = {"Content-Type": "text/plain", "Retry-After": "600"}
     server.route("/feed.xml", lambda _r: Response(status, b"nope", headers))
     feed = actions.create_feed(server.url("/feed.xml"), actions.ensure_source("Gazette"))
-    outcome = actions.poll_feed(feed.pk, fetcher=runtime.fetcher())
+    outcome = actions.poll_feed(feed.pk, fetcher=runtime.fetcher(), record_entries=record_entries)
     feed.refresh_from_db()
     assert outcome.status == "error" and feed.consecutive_errors == 1
     assert feed.last_error_code == code and str(status) in feed.last_error
@@ -95,10 +96,10 @@ def test_poll_failure_is_recorded_with_backoff(pipeline, server: LocalServer, st
 def test_gone_feed_is_disabled_and_can_be_re_enabled(pipeline, server: LocalServer) -> None:
     server.route("/feed.xml", lambda _r: Response(410, b"gone", {"Content-Type": "text/plain"}))
     feed = actions.create_feed(server.url("/feed.xml"), actions.ensure_source("Gazette"))
-    assert actions.poll_feed(feed.pk, fetcher=runtime.fetcher()).status == "disabled"
+    assert actions.poll_feed(feed.pk, fetcher=runtime.fetcher(), record_entries=record_entries).status == "disabled"
     feed.refresh_from_db()
     assert feed.disabled and "410" in feed.disabled_reason
-    assert actions.poll_feed(feed.pk, fetcher=runtime.fetcher()).status == "disabled"
+    assert actions.poll_feed(feed.pk, fetcher=runtime.fetcher(), record_entries=record_entries).status == "disabled"
     actions.set_feed_enabled(feed, True)
     feed.refresh_from_db()
     assert not feed.disabled and feed.consecutive_errors == 0
@@ -110,7 +111,8 @@ def test_long_run_of_failures_disables_the_feed(settings, pipeline, server: Loca
     settings.CONFIG = dataclasses.replace(settings.CONFIG, feed_disable_after=3)
     server.route("/feed.xml", lambda _r: Response(500, b"x", {"Content-Type": "text/plain"}))
     feed = actions.create_feed(server.url("/feed.xml"), actions.ensure_source("Gazette"))
-    statuses = [actions.poll_feed(feed.pk, fetcher=runtime.fetcher()).status for _ in range(3)]
+    fetcher = runtime.fetcher()
+    statuses = [actions.poll_feed(feed.pk, fetcher=fetcher, record_entries=record_entries).status for _ in range(3)]
     assert statuses == ["error", "error", "disabled"]
     feed.refresh_from_db()
     assert "3 consecutive failures" in feed.disabled_reason

@@ -69,7 +69,7 @@ def test_with_extraction_processes_stories_are_enriched_side_by_side_in_them(set
     try:
         corpus()
         actions.build_stories()
-        assert runtime.story_analyzer() is not None
+        assert runtime.story_enricher() is not None
         assert tasks.enrich_stories_now() == 2  # both stories, each in a process, written from two threads
         assert actions.stale_story_ids() == []
         story = Story.objects.get(pk=A)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from newsloom.articles.models import Article
-from newsloom.core.embed import get_embedder
+from newsloom.core.grouping.embed import get_embedder
 from newsloom.stories import actions, queries
 from tests.stories.test_actions import corpus
 

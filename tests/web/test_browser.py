@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from newsloom.articles.models import Article
-from newsloom.core.feeds import parse as parse_feed
+from newsloom.core.ingest.feeds import parse as parse_feed
 from newsloom.stories.models import Story
-from newsloom.web import pages as web_pages
+from newsloom.web import listing_pages
 from tests.web.test_pages import TESSEL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,7 +117,7 @@ def test_search_from_the_header(live_demo: Any, page: Any) -> None:
 
 def test_more_stories_loads_in_place_and_moves_focus(live_demo: Any, page: Any,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(web_pages, "PAGE_SIZE", 8)  # the live server runs in this process
+    monkeypatch.setattr(listing_pages, "PAGE_SIZE", 8)  # the live server runs in this process
     page.goto(live_demo.url + "/en/")
     assert page.locator(".card").count() == 8
     page.get_by_role("link", name="More stories").click()

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from newsloom.articles.models import Article
-from newsloom.core.feeds import parse as parse_feed
+from newsloom.core.ingest.feeds import parse as parse_feed
 from newsloom.stories.models import Story
 from tests.web.test_pages import TESSEL
 

@@ -13,7 +13,8 @@ from django.utils.formats import date_format
 
 from newsloom.articles.models import Article
 from newsloom.stories.models import Story
-from newsloom.web import pages
+from newsloom.web import listing_pages
+from newsloom.web.story_page import comparison_matrix
 from tests.web.factories import make_article, make_story
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_home_sections_by_hashtag(client: Client, demo: None) -> None:
 
 
 def test_home_paginates(client: Client, demo: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "PAGE_SIZE", 8)
+    monkeypatch.setattr(listing_pages, "PAGE_SIZE", 8)
     first, second = html_of(client, "/en/"), html_of(client, "/en/?page=2")
     assert 'rel="next" href="?page=2"' in first and "Page 1 of 3" in first
     one = set(re.findall(r"/en/story/([0-9a-f]{32})", first.split("By topic")[0]))
@@ -184,10 +185,10 @@ def test_story_page_full_coverage(client: Client, demo: None, django_assert_max_
 
 
 def test_comparison_matrix_renders_only_with_facts_and_sources() -> None:
-    assert pages.comparison_matrix({}) is None
-    assert pages.comparison_matrix({"facts": [], "sources": ["A"]}) is None
-    assert pages.comparison_matrix({"summary": "text"}) is None
-    matrix = pages.comparison_matrix({
+    assert comparison_matrix({}) is None
+    assert comparison_matrix({"facts": [], "sources": ["A"]}) is None
+    assert comparison_matrix({"summary": "text"}) is None
+    matrix = comparison_matrix({
         "facts": [{"kind": "number", "label": "people evacuated", "value": "3,000", "sources": ["A"]}],
         "sources": [{"source": "A"}, {"source": "B"}],
         "disagreements": [{"quantity": "people evacuated", "values": [["3,000", ["A"]], ["4,000", ["B"]]]}],

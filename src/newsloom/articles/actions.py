@@ -1,7 +1,7 @@
 """Every write to articles: new feed entries become pending articles; a fetched page becomes the article's full text.
 
-Each action is one transaction; follow-up tasks are enqueued only after commit. Re-running any action is harmless: a
-URL already known is skipped, an article no longer pending is left alone.
+Each action is one transaction; follow-up work is announced (``followups``) only after commit. Re-running any action
+is harmless: a URL already known is skipped, an article no longer pending is left alone.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import lxml.html
 from django.db import transaction
 from django.utils import timezone
 
+from newsloom import followups
 from newsloom.articles.models import Article, ArticleURL
-from newsloom.core.extract import ExtractedArticle
-from newsloom.core.feeds import FeedEntry
-from newsloom.core.fetch import Fetcher
-from newsloom.core.polling import error_backoff
-from newsloom.core.reading import read_article
-from newsloom.core.sanitize import sanitize_html
-from newsloom.core.text import LanguageDetector, content_hash, normalize_whitespace, word_count
+from newsloom.core.ingest.feeds import FeedEntry
+from newsloom.core.ingest.fetch import Fetcher
+from newsloom.core.ingest.polling import error_backoff
+from newsloom.core.language.detect import LanguageDetector
+from newsloom.core.reading.article import read_article
+from newsloom.core.reading.extract import ExtractedArticle
+from newsloom.core.reading.sanitize import sanitize_html
+from newsloom.core.text import content_hash, normalize_whitespace, word_count
 from newsloom.core.urls import article_id, canonicalize
 from newsloom.errors import ExtractionError, NewsloomError, PermanentFetchError, RateLimited, TransientFetchError
 from newsloom.sources.models import Feed
@@ -57,7 +59,7 @@ def html_to_text(html: str) -> str:
 
 
 def record_entries(feed: Feed, entries: Sequence[FeedEntry]) -> list[str]:
-    """Store each entry whose URL is new as a pending article; return the new ids (enqueued after commit)."""
+    """Store each entry whose URL is new as a pending article; return the new ids (announced after commit)."""
     candidates: dict[str, tuple[str, FeedEntry]] = {}
     for entry in entries:
         if not entry.link:
@@ -80,7 +82,7 @@ def record_entries(feed: Feed, entries: Sequence[FeedEntry]) -> list[str]:
         ArticleURL.objects.bulk_create([ArticleURL(id=aid, article_id=aid) for aid, _, _ in new], ignore_conflicts=True)
         ids = [aid for aid, _, _ in new]
         if ids:
-            transaction.on_commit(lambda: _enqueue_ingest(ids))
+            followups.announce(followups.ARTICLES_RECORDED, ids)
     return ids
 
 
@@ -106,13 +108,6 @@ def _pending_article(feed: Feed, aid: str, url: str, entry: FeedEntry, now: date
         status=Article.Status.PENDING,
         created_at=now,
     )
-
-
-def _enqueue_ingest(ids: Sequence[str]) -> None:
-    from newsloom import tasks
-
-    for aid in ids:
-        tasks.ingest_article_task(aid)
 
 
 def ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | None = None,

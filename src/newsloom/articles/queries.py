@@ -43,7 +43,7 @@ def get_article(article_id: str) -> Article | None:
     return readable_articles().filter(pk=article_id).first()
 
 
-def _iso(value: Any) -> str | None:
+def iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -59,9 +59,9 @@ def article_record(article: Article) -> dict[str, Any]:
         "guid": article.guid,
         "title": article.title,
         "author": article.author or None,
-        "published": _iso(article.published_at),
-        "feed_published": _iso(article.feed_published_at),
-        "fetched": _iso(article.fetched_at),
+        "published": iso(article.published_at),
+        "feed_published": iso(article.feed_published_at),
+        "fetched": iso(article.fetched_at),
         "language": article.language or None,
         "summary": article.summary,
         "text": article.text,
@@ -75,8 +75,8 @@ def article_record(article: Article) -> dict[str, Any]:
         "error_code": article.error_code or None,
         "error": article.error or None,
         "attempts": article.attempts,
-        "created": _iso(article.created_at),
-        "updated": _iso(article.updated_at),
+        "created": iso(article.created_at),
+        "updated": iso(article.updated_at),
         "wire_group": article.wire_group_id,
         "story": article.story_id,
     }
@@ -86,25 +86,3 @@ def iter_article_records() -> Iterator[dict[str, Any]]:
     articles = Article.objects.select_related("source", "feed").order_by("published_at", "pk")
     for article in articles.iterator(chunk_size=EXPORT_BATCH):
         yield article_record(article)
-
-
-def iter_story_records() -> Iterator[dict[str, Any]]:
-    """Every story with its articles, oldest first; an article not yet placed in a story is exported alone."""
-    from newsloom.stories.models import Story
-
-    for story in Story.objects.order_by("first_published", "pk").iterator(chunk_size=EXPORT_BATCH):
-        members = story.articles.select_related("source").order_by("published_at", "pk")
-        yield {"id": story.pk, "title": story.title, "articles": [_story_member(a) for a in members]}
-    for article in readable_articles().filter(story__isnull=True).order_by("published_at", "pk"):
-        yield {"id": article.pk, "title": article.title, "articles": [_story_member(article)]}
-
-
-def _story_member(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.pk,
-        "url": article.canonical_url,
-        "source": article.source.slug,
-        "title": article.title,
-        "published": _iso(article.published_at),
-        "wire_group": article.wire_group_id,
-    }

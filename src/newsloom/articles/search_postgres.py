@@ -11,7 +11,7 @@ import html
 
 from django.db import connections
 
-from newsloom.articles.search import CLOSE, COMMON_WORDS, OPEN, Filters, ParsedQuery, filter_sql, spaced_query
+from newsloom.articles.search_query import CLOSE, COMMON_WORDS, OPEN, Filters, ParsedQuery, filter_sql, spaced_query
 from newsloom.core.text import CJK_CHARS
 
 ARTICLES = "articles_article"
@@ -45,7 +45,7 @@ INSTALL = [
     f"CREATE INDEX {INDEX} ON {ARTICLES} USING gin ({COLUMN})",
 ]
 # ts_headline drops anything that parses as an HTML tag: feed it escaped text so "<script>" stays visible; run()
-# unescapes the headline and search.mark_snippet escapes it again around the marks (sentinels are removed first)
+# unescapes the headline and search_query.mark_snippet escapes it again around the marks (sentinels are removed first)
 _ESCAPED_TEXT = (
     f"replace(replace(replace(replace(replace(left(t.text, {MAX_HEADLINE_CHARS}), %s, ''), %s, ''), "
     "'&', '&amp;'), '<', '&lt;'), '>', '&gt;')"

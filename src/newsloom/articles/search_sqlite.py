@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connections, transaction
 
-from newsloom.articles.search import CLOSE, OPEN, Filters, ParsedQuery, Term, filter_sql
+from newsloom.articles.search_query import CLOSE, OPEN, Filters, ParsedQuery, Term, filter_sql
 from newsloom.core.text import has_cjk
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from newsloom.articles.models import Article
 from newsloom.commands.crawl import crawl_once
 from newsloom.community.actions import edit_comment, ensure_reader, post_comment, set_state
 from newsloom.community.models import Comment
-from newsloom.core.sanitize import sanitize_comment
+from newsloom.core.reading.sanitize import sanitize_comment
 from newsloom.demo import MiniWeb, start_miniweb
 from newsloom.demo.content import raw_comments
 from newsloom.errors import CommentRejected

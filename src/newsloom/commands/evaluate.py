@@ -16,8 +16,8 @@ CLUSTERING_KEYS = ("articles", "clusters_true", "clusters_pred", "bcubed_precisi
 
 
 def _clustering(folder: Path, embedder_name: str) -> dict[str, Any]:
-    from newsloom.core.embed import get_embedder
     from newsloom.core.evaluation.clustering import evaluate, load_dataset
+    from newsloom.core.grouping.embed import get_embedder
 
     embedder = get_embedder(embedder_name)
     result = evaluate(load_dataset(folder), embed=embedder.embed if embedder is not None else None)
@@ -25,8 +25,8 @@ def _clustering(folder: Path, embedder_name: str) -> dict[str, Any]:
 
 
 def _summarization(folder: Path, embedder_name: str, limit: int | None = None) -> dict[str, Any]:
-    from newsloom.core.embed import get_embedder
     from newsloom.core.evaluation.summarization import evaluate_neus
+    from newsloom.core.grouping.embed import get_embedder
 
     result: dict[str, Any] = evaluate_neus(folder, split="val", embedder=get_embedder(embedder_name), limit=limit)
     return result

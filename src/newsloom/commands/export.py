@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from newsloom.articles.queries import iter_article_records, iter_story_records
+from newsloom.articles.queries import iter_article_records
 from newsloom.commands.output import open_output
+from newsloom.stories.queries import iter_story_records
 
 
 def run(args: argparse.Namespace) -> int:

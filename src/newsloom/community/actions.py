@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from newsloom.articles.models import Article
 from newsloom.community.models import Comment, Report
-from newsloom.core.sanitize import comment_text, sanitize_comment
+from newsloom.core.reading.sanitize import comment_text, sanitize_comment
 from newsloom.errors import CommentRejected
 from newsloom.stories.models import Story
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from newsloom.community import actions
 from newsloom.community.models import Comment, Report
-from newsloom.core.sanitize import comment_text
+from newsloom.core.reading.sanitize import comment_text
 
 PREVIEW_CHARS = 80
 

@@ -96,11 +96,6 @@ def raw_comments() -> dict[str, Any]:
     return data
 
 
-def all_paragraphs() -> list[str]:
-    """Every paragraph of the original demo articles (the raw material of the bulk web)."""
-    return [p for ev in raw_events() for art in ev["articles"] for p in art["paragraphs"]]
-
-
 def _cut(paragraphs: list[str]) -> list[str]:
     total = sum(len(p.split()) for p in paragraphs)
     kept: list[str] = []

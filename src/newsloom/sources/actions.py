@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -12,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from newsloom.core import feeds as feedparse
-from newsloom.core.fetch import Fetcher, FetchResult
-from newsloom.core.opml import OpmlFeed, parse_opml, write_opml
-from newsloom.core.polling import error_backoff, jitter, next_interval
+from newsloom.core.ingest import feeds as feedparse
+from newsloom.core.ingest.fetch import Fetcher, FetchResult
+from newsloom.core.ingest.opml import OpmlFeed, parse_opml, write_opml
+from newsloom.core.ingest.polling import error_backoff, jitter, next_interval
 from newsloom.core.urls import canonicalize
 from newsloom.errors import FeedParseError, HTTPStatusError, InvalidURL, NewsloomError, NotAFeed, RateLimited
 from newsloom.sources.models import Feed, Source
@@ -27,6 +28,9 @@ FEED_ACCEPT = (
     "application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 )
 CLAIM = timedelta(minutes=10)  # a feed handed to the queue is not handed again for this long
+
+#: the step that stores a feed's entries and returns the ids of the new articles (``articles.actions.record_entries``)
+RecordEntries = Callable[[Feed, Sequence[feedparse.FeedEntry]], list[str]]
 
 
 @dataclass
@@ -163,10 +167,10 @@ def claim_due_feeds(now: datetime | None = None, *, limit: int = 500) -> list[in
     return ids
 
 
-def poll_feed(feed_id: int, *, fetcher: Fetcher, now: datetime | None = None) -> PollOutcome:
-    """Fetch one feed (conditionally), store its new entries as pending articles, and record its health."""
-    from newsloom.articles.actions import record_entries
-
+def poll_feed(feed_id: int, *, fetcher: Fetcher, record_entries: RecordEntries,
+              now: datetime | None = None) -> PollOutcome:
+    """Fetch one feed (conditionally), store its new entries with ``record_entries`` (the articles app's step, which
+    returns the new articles' ids) in the same transaction as its health, and record that health."""
     feed = Feed.objects.filter(pk=feed_id).first()
     if feed is None:
         return PollOutcome(feed_id, "skipped")

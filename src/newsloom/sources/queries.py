@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsloom.sources.models import Feed, Source
+from newsloom.sources.models import Feed
 
 
 def find_feed(key: str) -> Feed | None:
@@ -40,7 +40,3 @@ def feed_record(feed: Feed) -> dict[str, Any]:
         "next_fetch_at": iso(feed.next_fetch_at),
         "interval_seconds": feed.interval_seconds,
     }
-
-
-def all_sources() -> list[Source]:
-    return list(Source.objects.order_by("name"))

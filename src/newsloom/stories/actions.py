@@ -15,13 +15,14 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
+from newsloom import followups
 from newsloom.articles.models import Article, WireGroup
-from newsloom.core.dedup import Signature
-from newsloom.core.embed import Embedder
-from newsloom.core.llm import LLMClient
-from newsloom.core.story_analysis import StoryAnalysis, StoryInput
+from newsloom.core.enrichment.llm import LLMClient
+from newsloom.core.enrichment.story import StoryEnrichment, StoryInput
+from newsloom.core.grouping.embed import Embedder
+from newsloom.core.grouping.wirecopies import Signature
 from newsloom.stories.engine import DEFAULT_WINDOW, EngineDoc, StoryEngine
-from newsloom.stories.enrich import enrichment, story_articles
+from newsloom.stories.enrich import compute_enrichment, story_articles
 from newsloom.stories.models import ClusterState, Story
 from newsloom.stories.rows import update_rows
 
@@ -150,11 +151,11 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
         state.updated_at = now
         state.save()
         current.version = state.version
-        transaction.on_commit(_request_enrichment)
+        followups.announce(followups.STORIES_CHANGED)
 
 
 def enrich_story(story_id: str, *, embedder: Embedder | None = None, llm: LLMClient | None = None,
-                 force: bool = False, analyze: Callable[[StoryInput], StoryAnalysis] | None = None) -> bool:
+                 force: bool = False, enricher: Callable[[StoryInput], StoryEnrichment] | None = None) -> bool:
     """Write the story's summary, key points, comparison and hashtags (and its articles' hashtags) if it changed
     since it was last enriched; True if it was enriched."""
     story = Story.objects.filter(pk=story_id).only("id", "enriched_at", "changed_at").first()
@@ -163,7 +164,7 @@ def enrich_story(story_id: str, *, embedder: Embedder | None = None, llm: LLMCli
     articles = story_articles(story_id)
     if not articles:
         return False
-    result = enrichment(articles, embedder=embedder, llm=llm, analyze=analyze)
+    result = compute_enrichment(articles, embedder=embedder, llm=llm, enricher=enricher)
     with transaction.atomic():
         Story.objects.filter(pk=story_id).update(
             summary=result.summary, key_points=result.key_points, comparison=result.comparison,
@@ -182,12 +183,6 @@ def stale_story_ids(limit: int = 200, *, resting: timedelta | None = None) -> li
     if resting is not None:
         stale = stale.filter(Q(enriched_at__isnull=True) | Q(enriched_at__lte=timezone.now() - resting))
     return list(stale.order_by("-changed_at").values_list("pk", flat=True)[:limit])
-
-
-def _request_enrichment() -> None:
-    from newsloom import tasks
-
-    tasks.request_enrichment()
 
 
 def refresh_wire_groups(groups: Iterable[str]) -> None:

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from newsloom.core.cluster import ClusterConfig, ClusterDoc, StreamingClusterer
-from newsloom.core.dedup import NearDuplicateIndex, Signature
+from newsloom.core.grouping.clustering import ClusterConfig, ClusterDoc, StreamingClusterer
+from newsloom.core.grouping.wirecopies import NearDuplicateIndex, Signature
 
 DEFAULT_WINDOW = timedelta(days=30)
 TEXT_FOR_CLUSTERING = 6000
@@ -46,7 +46,6 @@ class StoryEngine:
     index: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
     clusterer: StreamingClusterer = field(init=False)
     wire_of: dict[str, str] = field(default_factory=dict)
-    wire_sizes: dict[str, int] = field(default_factory=dict)
     published: dict[str, datetime] = field(default_factory=dict)
     #: blend stored dense vectors into clustering (the clusterer centres them and takes a weighted mean with the
     #: lexical score); bench/clustering.py: the shipped static embedding beats lexical-only on MMDS and UCI
@@ -64,7 +63,6 @@ class StoryEngine:
         group = self.wire_of[matches[0].doc_id] if matches else doc.id
         self.index.add(doc.id, doc.signature)
         self.wire_of[doc.id] = group
-        self.wire_sizes[group] = self.wire_sizes.get(group, 0) + 1
         cluster_doc = ClusterDoc(
             id=doc.id, title=doc.title, text=doc.text[:TEXT_FOR_CLUSTERING], published=doc.published,
             language=doc.language, source=doc.source,

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from newsloom.articles.models import Article
-from newsloom.core.compare import CompareDoc
-from newsloom.core.embed import Embedder
-from newsloom.core.llm import LLMClient, LLMUnavailable, llm_answer, llm_summary
-from newsloom.core.story_analysis import StoryAnalysis, StoryInput, analyze_story
-from newsloom.core.summarize import CitedSentence, SourceDoc, answer
+from newsloom.core.enrichment.compare import CompareDoc
+from newsloom.core.enrichment.llm import LLMClient, LLMUnavailable, llm_answer, llm_summary
+from newsloom.core.enrichment.story import StoryEnrichment, StoryInput, enrich_story
+from newsloom.core.enrichment.summarize import CitedSentence, SourceDoc, answer
+from newsloom.core.grouping.embed import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ MAX_TEXT = 8000
 
 
 @dataclass(frozen=True)
-class Enrichment:
+class StoredEnrichment:
     summary: list[dict[str, Any]]
     key_points: list[dict[str, Any]]
     comparison: dict[str, Any]
@@ -96,13 +96,14 @@ def story_input(articles: Sequence[Article]) -> StoryInput:
     )
 
 
-def enrichment(articles: Sequence[Article], *, embedder: Embedder | None = None, llm: LLMClient | None = None,
-               analyze: Callable[[StoryInput], StoryAnalysis] | None = None) -> Enrichment:
-    """The story's enrichment; ``analyze`` runs ``analyze_story`` elsewhere (an extraction process), by default here
-    with ``embedder``. The LLM, when configured, is asked from here."""
+def compute_enrichment(articles: Sequence[Article], *, embedder: Embedder | None = None,
+                       llm: LLMClient | None = None,
+                       enricher: Callable[[StoryInput], StoryEnrichment] | None = None) -> StoredEnrichment:
+    """The story's enrichment as it is stored; ``enricher`` runs ``enrich_story`` elsewhere (a CPU pool process), by
+    default here with ``embedder``. The LLM, when configured, is asked from here."""
     story = story_input(articles)
-    result = analyze(story) if analyze is not None else analyze_story(story, embedder=embedder)
-    return Enrichment(
+    result = enricher(story) if enricher is not None else enrich_story(story, embedder=embedder)
+    return StoredEnrichment(
         summary=llm_or_extractive(story.docs, result.summary.sentences, llm),
         key_points=[_cited(s) for s in result.summary.key_points],
         comparison=_jsonable(asdict(result.comparison)),

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from newsloom.articles.models import Article
-from newsloom.core.related import Candidate, related
+from newsloom.articles.queries import EXPORT_BATCH, iso, readable_articles
+from newsloom.core.grouping.related import Candidate, related
 from newsloom.stories.models import Story
 
 RELATED_WINDOW = timedelta(days=14)
@@ -159,3 +162,23 @@ def related_articles(article: Article, k: int = 6) -> list[RelatedArticle]:
     loaded = {a.pk: a for a in same} | {a.pk: a for a in representatives.values()}
     picks = related(target, [_candidate(a, None) for a in same], others, now=timezone.now(), k=k)
     return [RelatedArticle(loaded[p.article_id], p.reason) for p in picks]
+
+
+def iter_story_records() -> Iterator[dict[str, Any]]:
+    """Every story with its articles, oldest first; an article not yet placed in a story is exported alone."""
+    for story in Story.objects.order_by("first_published", "pk").iterator(chunk_size=EXPORT_BATCH):
+        members = story.articles.select_related("source").order_by("published_at", "pk")
+        yield {"id": story.pk, "title": story.title, "articles": [_story_member(a) for a in members]}
+    for article in readable_articles().filter(story__isnull=True).order_by("published_at", "pk"):
+        yield {"id": article.pk, "title": article.title, "articles": [_story_member(article)]}
+
+
+def _story_member(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.pk,
+        "url": article.canonical_url,
+        "source": article.source.slug,
+        "title": article.title,
+        "published": iso(article.published_at),
+        "wire_group": article.wire_group_id,
+    }

@@ -15,8 +15,8 @@ from newsloom.community.queries import Thread
 from newsloom.stories import queries as story_queries
 from newsloom.stories.models import ClusterState, Story
 from newsloom.stories.queries import RelatedArticle
-from newsloom.web.ai_panel import Differences, differences
-from newsloom.web.pages import Sentence, attach_articles, cited_sentences, hashtags_of
+from newsloom.web.enrichment_panel import Differences, differences
+from newsloom.web.page_parts import Sentence, attach_articles, cited_sentences, hashtags_of
 
 RELATED = 6
 RELATED_TTL = 600  # seconds; the key also carries the clusterer's version, so a new pass invalidates it

@@ -18,8 +18,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from newsloom.sources.models import Source
-from newsloom.web import pages
+from newsloom.web import listing_pages as pages
 from newsloom.web.freshness import FEED_MAX_AGE, fresh, site_state, source_state
+from newsloom.web.page_parts import hashtags_of
 
 ITEMS = 30
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -59,7 +60,7 @@ def _story_items(cards: list[pages.StoryCard]) -> list[FeedItem]:
             published=card.story.first_published,
             updated=card.story.last_published,
             authors=[s.name for s in card.sources],
-            tags=pages.hashtags_of(card.story),
+            tags=hashtags_of(card.story),
             image=card.image,
         )
         for card in cards

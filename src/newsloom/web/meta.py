@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from newsloom.web.article_page import ArticlePage
-from newsloom.web.pages import StoryPage
+from newsloom.web.story_page import StoryPage
 
 SITE_NAME = "newsloom"
 DESCRIPTION_CHARS = 300

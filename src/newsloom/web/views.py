@@ -15,21 +15,22 @@ from newsloom.articles import search as article_search
 from newsloom.sources.models import Source
 from newsloom.stories.ask import clean_question
 from newsloom.stories.models import Story
-from newsloom.web import meta, pages
-from newsloom.web.ai_panel import allow_question, answer_question
+from newsloom.web import listing_pages, meta
 from newsloom.web.article_page import article_page
+from newsloom.web.enrichment_panel import allow_question, answer_question
 from newsloom.web.forms import SEARCH_PAGE_SIZE, SearchForm
 from newsloom.web.freshness import article_state, fresh, search_state, site_state, source_state, story_state
+from newsloom.web.story_page import story_page
 
 
 @fresh(site_state)
 def home(request: HttpRequest) -> HttpResponse:
-    page, cards = pages.home_page(request.GET.get("page"))
+    page, cards = listing_pages.home_page(request.GET.get("page"))
     context: dict[str, Any] = {"page": page, "cards": cards, "nav": "home"}
     if request.headers.get("HX-Request"):
         return render(request, "newsloom/_story_cards.html", context)
     if page.number == 1:
-        context["sections"] = pages.hashtag_sections(exclude=[c.story.pk for c in cards[:5]])
+        context["sections"] = listing_pages.hashtag_sections(exclude=[c.story.pk for c in cards[:5]])
     context["meta"] = meta.site_meta(request, _("Top stories"))
     return render(request, "newsloom/home.html", context)
 
@@ -46,7 +47,7 @@ def article(request: HttpRequest, article_id: str) -> HttpResponse:
 
 @fresh(story_state)
 def story(request: HttpRequest, story_id: str) -> HttpResponse:
-    found = pages.story_page(story_id)
+    found = story_page(story_id)
     if found is None:
         raise Http404("No such story")
     return render(request, "newsloom/story.html", {
@@ -73,7 +74,7 @@ def ask(request: HttpRequest, story_id: str) -> HttpResponse:
 @fresh(source_state)
 def source(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Source, slug=slug)
-    page = pages.source_page(item, request.GET.get("page"))
+    page = listing_pages.source_page(item, request.GET.get("page"))
     return render(request, "newsloom/source.html", {
         "source": item, "page": page, "articles": page.object_list,
         "meta": meta.site_meta(request, item.name, _("Recent articles from %(name)s") % {"name": item.name}),
@@ -82,7 +83,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
 
 @fresh(site_state)
 def hashtag(request: HttpRequest, tag: str) -> HttpResponse:
-    page, cards = pages.hashtag_page(tag, request.GET.get("page"))
+    page, cards = listing_pages.hashtag_page(tag, request.GET.get("page"))
     if not cards and page.number == 1:
         raise Http404("No stories with this hashtag")
     if request.headers.get("HX-Request"):
@@ -106,7 +107,7 @@ def search(request: HttpRequest) -> HttpResponse:
             since=data["since"], until=data["until"], limit=SEARCH_PAGE_SIZE, offset=(number - 1) * SEARCH_PAGE_SIZE,
         )
         context.update(
-            results=found, hits=pages.fold_wire_copies(found.results), error=getattr(found, "error", None),
+            results=found, hits=listing_pages.fold_wire_copies(found.results), error=getattr(found, "error", None),
             number=number, has_next=found.total > number * SEARCH_PAGE_SIZE, query_string=form.query_string(),
             last_page=max(1, -(-found.total // SEARCH_PAGE_SIZE)),
         )

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from newsloom.core.cluster import ClusterConfig, ClusterDoc, StreamingClusterer
-from newsloom.core.text import LanguageDetector
+from newsloom.core.grouping.clustering import ClusterConfig, ClusterDoc, StreamingClusterer
+from newsloom.core.language.detect import LanguageDetector
 
 MMDS_ARTICLES = "mds_ac_dev_final.json.xz"
 MMDS_CLUSTERS = "mds_clusters_gpt_event_dev.json.xz"

@@ -7,13 +7,13 @@ Porter stemming, the ``TITLE=>``/``TITLEAN=>``/``ARTICLE=>`` markers stripped fr
 
 Two systems run on the same stories with the same sentence budget:
 
-- newsloom: :func:`newsloom.core.summarize.summarize` on the three articles (headline as title, lead as text): the
-  story headline it picks (``StorySummary.headline``, one of the outlets' headlines, verbatim) followed by its summary
-  of ``budget - 1`` sentences, so the headline counts against the budget exactly as the headlines LexRank may pick
-  do (NeuS references are a headline plus a roundup, and the published systems output both). For reference, the
-  result also has ``newsloom_sentences_only``: ``budget`` summary sentences, no headline;
-- LexRank: sumy's ``LexRankSummarizer`` (English Snowball stemmer and stop words) over the whole source text, the
-  headlines included, sentences and words cut by regular expressions (:class:`RegexTokenizer`; no NLTK data needed).
+- newsloom: :func:`newsloom.core.enrichment.summarize.summarize` on the three articles (headline as title, lead as
+  text): the story headline it picks (``StorySummary.headline``, one of the outlets' headlines, verbatim) followed by
+  its summary of ``budget - 1`` sentences, so the headline counts against the budget exactly as the headlines LexRank
+  may pick do (NeuS references are a headline plus a roundup, and the published systems output both). For reference, the
+  result also has ``newsloom_sentences_only``: ``budget`` summary sentences, no headline; - LexRank: sumy's
+  ``LexRankSummarizer`` (English Snowball stemmer and stop words) over the whole source text, the headlines included,
+  sentences and words cut by regular expressions (:class:`RegexTokenizer`; no NLTK data needed).
 
 The budget is ``round(mean reference words / mean source sentence words)`` measured on the *train* split (3 on NeuS:
 references average 75 words, source sentences 26), so nothing about the evaluated split's references is used.
@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsloom.core.embed import Embedder
-from newsloom.core.summarize import SourceDoc, SummaryConfig, summarize
+from newsloom.core.enrichment.summarize import SourceDoc, SummaryConfig, summarize
+from newsloom.core.grouping.embed import Embedder
 from newsloom.core.text import split_sentences
 
 SPLITS_DIR = "neus_splits"

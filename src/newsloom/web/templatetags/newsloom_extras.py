@@ -55,12 +55,6 @@ def json_ld(data: Any) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-@register.filter
-def sentences_text(sentences: Any) -> str:
-    """Summary sentences (objects with ``.text``) as one paragraph of plain text."""
-    return " ".join(getattr(s, "text", str(s)) for s in sentences or [])
-
-
 _FEED_TYPES = (("atom", "application/atom+xml", "Atom"), ("rss", "application/rss+xml", "RSS"),
                ("json", "application/feed+json", "JSON Feed"))
 
