@@ -103,3 +103,41 @@ def test_article_id_ignores_tracking_parameters(url: str, tracking: list[str]) -
 def test_only_c0_controls_and_spaces_are_trimmed() -> None:
     assert canonicalize(" \t http://example.com/a \n") == "http://example.com/a"
     assert canonicalize("http://example.com/?q=a\u00a0") == "http://example.com/?q=a%C2%A0"
+
+
+# --- the gate for URLs from outside -------------------------------------------------------------------------------
+
+import pytest as _pytest  # noqa: E402
+
+from newsloom.core.urls import MAX_URL_LENGTH, checked_http_url, safe_http_url  # noqa: E402
+
+
+@_pytest.mark.parametrize(
+    "value",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "//evil.example/x",
+        "http://",
+        "http://xn--a.example/x",  # an xn-- label that does not decode
+        "http://exa mple.com/",
+        "http://[::1/",
+        "https://example.com:99999/",
+        "https://" + "a" * 10 + ".com/" + "p" * MAX_URL_LENGTH,
+    ],
+)
+def test_gate_refuses_what_no_link_may_be(value: str) -> None:
+    assert safe_http_url(value) is None
+    with _pytest.raises(ValueError):
+        checked_http_url(value)
+
+
+def test_gate_accepts_and_normalises_the_host() -> None:
+    assert checked_http_url("HTTPS://Bücher.Example/a b?q=<x>#f") == "https://xn--bcher-kva.example/a%20b?q=%3Cx%3E#f"
+    assert checked_http_url("/feed.xml", base="http://news.example/a/") == "http://news.example/feed.xml"
+    assert checked_http_url("http://user:pw@news.example:8080/x") == "http://news.example:8080/x"
+    assert safe_http_url(None) is None and safe_http_url("  ") is None and safe_http_url(42) is None

@@ -192,3 +192,65 @@ def same_site(a: str, b: str) -> bool:
     except ValueError:
         return False
     return registrable_domain(host_a) == registrable_domain(host_b)
+
+
+# The longest URL newsloom stores (the URL columns are this long); longer ones from outside are refused, not cut.
+MAX_URL_LENGTH = 2000
+_UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f\"<>\\^`{|}]")
+
+
+def _strict_host(host: str) -> str:
+    """The ASCII form of a host name under IDNA 2008 with UTS 46; ValueError for anything a browser would not load."""
+    host = host.rstrip(".").lower()
+    if not host:
+        raise ValueError("no host")
+    if host.startswith("["):
+        if not _IPV6_HOST.match(host):
+            raise ValueError(f"invalid IPv6 host {host!r}")
+        return host
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
+        if "xn--" in ascii_host:
+            idna.decode(ascii_host)  # an xn-- label that does not decode is no host at all
+    except (idna.IDNAError, UnicodeError) as error:
+        raise ValueError(f"invalid international domain name {host!r}") from error
+    if not _ASCII_HOST.match(ascii_host) or ".." in ascii_host or ascii_host.startswith((".", "-")):
+        raise ValueError(f"invalid host name {host!r}")
+    return ascii_host
+
+
+def checked_http_url(value: str, *, base: str | None = None, max_length: int = MAX_URL_LENGTH) -> str:
+    """The one gate for a URL from outside: an absolute ``http``/``https`` URL with a valid host, or ValueError.
+
+    Resolved against ``base`` when relative; the host comes back in its ASCII (IDNA) form; whitespace, quotes and
+    other characters no URL holds are percent-encoded; longer than ``max_length`` after that is refused (a cut URL
+    points somewhere else). Unlike ``canonicalize`` it keeps the URL as published: only user info is dropped.
+    """
+    url = value.strip(_C0_AND_SPACE)
+    if base:
+        url = urljoin(base.strip(_C0_AND_SPACE), url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise ValueError(f"unparsable URL: {error}") from error
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError(f"not an http(s) URL (scheme {scheme or 'none'!r})")
+    host = _strict_host(parts.hostname or "")
+    netloc = host if port is None else f"{host}:{port}"
+    encode = lambda text: _UNSAFE_IN_URL.sub(lambda m: f"%{ord(m.group()):02X}", text)  # noqa: E731
+    checked = urlunsplit((scheme, netloc, encode(parts.path) or "/", encode(parts.query), encode(parts.fragment)))
+    if len(checked) > max_length:
+        raise ValueError(f"URL longer than {max_length} characters ({len(checked)})")
+    return checked
+
+
+def safe_http_url(value: object, *, base: str | None = None, max_length: int = MAX_URL_LENGTH) -> str | None:
+    """``checked_http_url`` for values that may be missing or bad: the checked URL, or None (never raises)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return checked_http_url(value, base=base, max_length=max_length)
+    except ValueError:
+        return None
