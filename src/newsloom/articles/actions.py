@@ -113,41 +113,62 @@ _IN_CHUNK = 2000  # ids per IN (...) query: well under every database's limit on
 
 
 def _known_ids(ids: list[str]) -> set[str]:
-    known: set[str] = set()
+    """Which of these URL digests already lead to an article."""
+    return _chunked_ids(ArticleURL, ids)
+
+
+def _existing_article_ids(ids: list[str]) -> set[str]:
+    return _chunked_ids(Article, ids)
+
+
+def _chunked_ids(model: type[Article] | type[ArticleURL], ids: list[str]) -> set[str]:
+    found: set[str] = set()
     for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        known.update(ArticleURL.objects.filter(pk__in=chunk).values_list("pk", flat=True))
-    return known
+        found.update(model.objects.filter(pk__in=ids[start : start + _IN_CHUNK]).values_list("pk", flat=True))
+    return found
 
 
 def _insert(rows: list[Article], recorded: RecordedEntries) -> list[str]:
-    """Insert the new articles and their URL aliases in bulk; if the database refuses the batch, row by row, each
-    refused row skipped and recorded. Returns the ids inserted."""
+    """Insert the new articles and then the URL aliases of those the database holds, in bulk; if the database refuses
+    the batch, row by row. A row refused (or, on SQLite, silently ignored) is skipped and recorded. Returns the ids
+    stored."""
     if not rows:
         return []
     try:
         with transaction.atomic():
             Article.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-            ArticleURL.objects.bulk_create(
-                [ArticleURL(id=a.pk, article_id=a.pk) for a in rows], ignore_conflicts=True, batch_size=1000
-            )
-        return [a.pk for a in rows]
+            stored = _present(rows, recorded)
+            ArticleURL.objects.bulk_create([ArticleURL(id=aid, article_id=aid) for aid in stored],
+                                           ignore_conflicts=True, batch_size=1000)
+        return stored
     except DatabaseError:
         log.warning("a batch of %d entries was refused; storing them one by one", len(rows), exc_info=True)
-    stored: list[str] = []
+    stored = []
     for row in rows:
         try:
             with transaction.atomic():
                 Article.objects.bulk_create([row], ignore_conflicts=True)
-                ArticleURL.objects.bulk_create([ArticleURL(id=row.pk, article_id=row.pk)], ignore_conflicts=True)
-            stored.append(row.pk)
+                if _present([row], recorded):
+                    ArticleURL.objects.bulk_create([ArticleURL(id=row.pk, article_id=row.pk)], ignore_conflicts=True)
+                    stored.append(row.pk)
         except DatabaseError as exc:
             recorded.skip(row.url, f"the database refused the item: {type(exc).__name__}: {exc}")
     return stored
 
 
+def _present(rows: list[Article], recorded: RecordedEntries) -> list[str]:
+    """The ids of ``rows`` the database now holds; the others (ignored rather than refused, as SQLite's
+    ``INSERT OR IGNORE`` does with a failed CHECK) are recorded as skipped."""
+    held = _existing_article_ids([row.pk for row in rows])
+    for row in rows:
+        if row.pk not in held:
+            recorded.skip(row.url, "the database refused the item (a value outside its column's rules)")
+    return [row.pk for row in rows if row.pk in held]
+
+
 def _pending_article(feed: Feed, aid: str, url: str, entry: FeedEntry, now: datetime) -> Article:
-    feed_html = sanitize_html(entry.content_html or entry.summary, base_url=url)
+    summary = clean_text(entry.summary)  # nh3 and lxml refuse lone surrogates and NUL characters
+    feed_html = sanitize_html(clean_text(entry.content_html) or summary, base_url=url)
     published = entry.published or entry.updated
     if published and published > now + FUTURE_SLACK:
         published = None
@@ -162,7 +183,7 @@ def _pending_article(feed: Feed, aid: str, url: str, entry: FeedEntry, now: date
         author=entry.author or "",
         feed_published_at=published,
         published_at=published,
-        summary=cut(html_to_text(entry.summary), SUMMARY_CHARS),
+        summary=cut(html_to_text(summary), SUMMARY_CHARS),
         feed_html=feed_html,
         lead_image=optional_url(Article, "lead_image", entry.image, base=url),
         status=Article.Status.PENDING,
