@@ -109,10 +109,10 @@ def test_a_batch_the_database_refuses_is_stored_row_by_row(pipeline, feed, serve
     real = actions._pending_article
 
     def one_unstorable(*args, **kwargs):  # type: ignore[no-untyped-def]
-        article = real(*args, **kwargs)
-        if article.url.endswith("/bad"):
-            article.word_count = -1  # a positive integer column: the database refuses it
-        return article
+        row = real(*args, **kwargs)
+        if row["url"].endswith("/bad"):
+            row["word_count"] = -1  # a positive integer column: the database refuses it
+        return row
 
     monkeypatch.setattr(actions, "_pending_article", one_unstorable)
     entries = [entry(server.url(p), guid=p) for p in ("/news/1", "/bad", "/news/2")]
