@@ -18,6 +18,7 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      │         ├── ResponseTooLarge     body or decompressed body over the configured cap
      │         └── HTTPStatusError      any other 4xx; ``status`` holds the code (410 Gone included)
      ├── FeedParseError                 the bytes are not a feed we can read (permanent)
+     │    ├── UnsafeXML                 the XML declares entities (entity expansion, external entities): refused
      │    └── NotAFeed                  an HTML page or another kind of document; ``feed_links`` lists feeds it
      │                                  advertises, if any
      ├── ExtractionError                a page yields no article text (permanent)
@@ -117,6 +118,10 @@ class HTTPStatusError(PermanentFetchError):
 
 class FeedParseError(NewsloomError):
     code = "parse-error"
+
+
+class UnsafeXML(FeedParseError):
+    code = "unsafe-xml"
 
 
 class NotAFeed(FeedParseError):
