@@ -32,7 +32,7 @@ import httpx
 
 from newsloom.core.ingest.hostlimit import HostLimiter, LocalHostLimiter
 from newsloom.core.ingest.netguard import Resolver, check_peer, check_url, split_url
-from newsloom.core.ingest.polling import cache_max_age, parse_retry_after
+from newsloom.core.ingest.polling import cache_max_age, capped_retry_after, parse_retry_after, retry_after_wording
 from newsloom.core.ingest.robots import RobotsCache
 from newsloom.errors import (
     BlockedAddress,
@@ -379,10 +379,10 @@ def status_error(label: str, url: str, status: int, headers: Mapping[str, str]) 
     """The error for a non-success status, its message naming the URL and the status in words."""
     reason = httpx.codes.get_reason_phrase(status) or "Unknown Status"
     said = f"{label} returned HTTP {status} {reason}"
-    retry_after = parse_retry_after(headers.get("retry-after"))
-    if status == 429 or (status == 503 and retry_after is not None):
-        wait = f"; retry after {retry_after:g} seconds" if retry_after is not None else ""
-        return RateLimited(said + wait, url=url, status=status, retry_after=retry_after)
+    asked = parse_retry_after(headers.get("retry-after"))
+    if status == 429 or (status == 503 and asked is not None):
+        return RateLimited(said + retry_after_wording(asked), url=url, status=status,
+                           retry_after=capped_retry_after(asked))
     if status >= 500:
         return ServerError(said, url=url, status=status)
     if status == 410:
