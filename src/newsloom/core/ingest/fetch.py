@@ -56,6 +56,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 ACCEPT_ENCODING = "gzip, deflate, br" if _brotli is not None else "gzip, deflate"
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
 _REDIRECTS = (301, 302, 303, 307, 308)
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -106,13 +107,18 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
 
 
 class _Stage:
-    """One Content-Encoding undone incrementally; never produces more than ``limit + 1`` bytes per call."""
+    """One Content-Encoding undone incrementally; never produces more than ``limit + 1`` bytes per call.
+
+    A gzip body may be several members one after the other (RFC 1952 §2.2): each is decoded in turn, all within the
+    same cap; bytes after the last member that do not start another one are ignored, as browsers ignore them.
+    """
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
         self._zlib: Any = None
         self._brotli: Any = None
         self._first = True
+        self._trailing = False  # past the last gzip member: the rest is padding or junk
         if encoding in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif encoding == "deflate":
@@ -123,11 +129,11 @@ class _Stage:
     def feed(self, data: bytes, limit: int) -> bytes:
         if self._zlib is not None:
             try:
-                return bytes(self._zlib.decompress(data, limit + 1))
+                return self._inflate(data, limit)
             except zlib.error:
                 if self.encoding == "deflate" and self._first:  # some servers send raw deflate
                     self._zlib, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
-                    return bytes(self._zlib.decompress(data, limit + 1))
+                    return self._inflate(data, limit)
                 raise
             finally:
                 self._first = False
@@ -139,6 +145,19 @@ class _Stage:
                     break
             return bytes(out)
         return data  # identity, or an encoding we did not ask for: pass it through
+
+    def _inflate(self, data: bytes, limit: int) -> bytes:
+        out = bytearray()
+        while data and not self._trailing:
+            out += self._zlib.decompress(data, limit + 1 - len(out))
+            rest = self._zlib.unused_data
+            if len(out) > limit or not self._zlib.eof or not rest:
+                break
+            if self.encoding == "deflate" or not _GZIP_MAGIC.startswith(rest[:2]):
+                self._trailing = True
+                break
+            self._zlib, data = zlib.decompressobj(16 + zlib.MAX_WBITS), rest  # the next gzip member
+        return bytes(out)
 
 
 @dataclass
