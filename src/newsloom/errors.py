@@ -22,9 +22,10 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      │    └── NotAFeed                  an HTML page or another kind of document; ``feed_links`` lists feeds it
      │                                  advertises, if any
      ├── ExtractionError                a page yields no article text (permanent)
-     └── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
-                                        names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
-                                        not-allowed, invalid
+     ├── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
+     │                                  names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
+     │                                  not-allowed, invalid
+     └── InternalError                  a bug in a step (an unexpected exception), recorded like any other failure
 """
 
 from __future__ import annotations
@@ -144,3 +145,10 @@ class CommentRejected(NewsloomError):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class InternalError(NewsloomError):
+    """An unexpected exception in a step, recorded on the feed or article it was for, so that it is never only
+    in a log."""
+
+    code = "internal-error"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsloom.sources.models import Feed
+from newsloom.sources.models import Feed, Source
 
 
 def find_feed(key: str) -> Feed | None:
@@ -17,6 +17,12 @@ def find_feed(key: str) -> Feed | None:
 
 def feeds_with_health() -> list[Feed]:
     return list(Feed.objects.select_related("source").order_by("source__name", "url"))
+
+
+def source_feeds(source: Source) -> list[Feed]:
+    """A source's feeds with their health, for its page: last status and error, and the items the last poll skipped
+    (``skipped_items``, ``last_item_error``, ``last_item_link``, ``last_item_error_at``)."""
+    return list(Feed.objects.filter(source=source).order_by("url"))
 
 
 def feed_record(feed: Feed) -> dict[str, Any]:
@@ -39,4 +45,8 @@ def feed_record(feed: Feed) -> dict[str, Any]:
         "last_success_at": iso(feed.last_success_at),
         "next_fetch_at": iso(feed.next_fetch_at),
         "interval_seconds": feed.interval_seconds,
+        "skipped_items": feed.skipped_items,
+        "last_item_error": feed.last_item_error,
+        "last_item_link": feed.last_item_link,
+        "last_item_error_at": iso(feed.last_item_error_at),
     }

@@ -8,7 +8,7 @@ from html import unescape
 
 import nh3
 
-from newsloom.core.urls import canonicalize
+from newsloom.core.urls import canonicalize, safe_http_url
 
 # Reading markup only: text structure, quotes, figures, simple tables, code. No layout, forms, media players.
 ARTICLE_TAGS: frozenset[str] = frozenset(
@@ -38,10 +38,11 @@ LINK_REL = "noopener nofollow ugc"
 
 
 def _base_for(base_url: str | None) -> str | None:
-    if not base_url:
+    checked = safe_http_url(base_url)  # a host nh3 (or a browser) would refuse is no base at all
+    if checked is None:
         return None
     try:
-        return canonicalize(base_url)
+        return canonicalize(checked)
     except ValueError:
         return None
 
@@ -54,7 +55,15 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     if not html:
         return ""
     base = _base_for(base_url)
-    cleaned = nh3.clean(
+    try:
+        cleaned = _clean_article(html, base)
+    except ValueError:  # nh3 refused the base URL after all: relative links are dropped instead
+        cleaned = _clean_article(html, None)
+    return cleaned.strip()
+
+
+def _clean_article(html: str, base: str | None) -> str:
+    return nh3.clean(
         html,
         tags=set(ARTICLE_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
@@ -64,7 +73,6 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
         strip_comments=True,
         url_relative=("rewrite_with_base", base) if base else "deny",
     )
-    return cleaned.strip()
 
 
 # ------------------------------------------------------------------------------------------------------------ comments
