@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from newsloom.sources.models import Source
 from newsloom.web import listing_pages as pages
 from newsloom.web.freshness import FEED_MAX_AGE, fresh, site_state, source_state
+from newsloom.web.links import http_url
 from newsloom.web.page_parts import hashtags_of
 
 ITEMS = 30
@@ -195,8 +196,8 @@ def json_feed(request: HttpRequest, kind: str, key: str | None) -> JsonResponse:
             entry["authors"] = [{"name": name} for name in item.authors]
         if item.tags:
             entry["tags"] = item.tags
-        if item.image:
-            entry["image"] = item.image
+        if image := http_url(item.image):
+            entry["image"] = image
         items.append(entry)
     body = {
         "version": JSON_FEED_VERSION,

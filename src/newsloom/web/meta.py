@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from newsloom.web.article_page import ArticlePage
+from newsloom.web.links import http_url
 from newsloom.web.story_page import StoryPage
 
 SITE_NAME = "newsloom"
@@ -38,6 +39,10 @@ def _clip(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -52,8 +57,9 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
     url = request.build_absolute_uri(reverse("web:article", args=[article.pk]))
     description = _clip(" ".join(s.text for s in page.summary[:2]) or article.summary or article.text)
     publisher = {"@type": "Organization", "name": article.source.name}
-    if article.source.homepage:
-        publisher["url"] = article.source.homepage
+    if homepage := http_url(article.source.homepage):
+        publisher["url"] = homepage
+    image = http_url(article.lead_image)
     ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -61,7 +67,7 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
         "description": description,
         "url": url,
         "mainEntityOfPage": url,
-        "isBasedOn": article.canonical_url,
+        "isBasedOn": http_url(article.canonical_url),
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.updated_at or article.published_at),
         "publisher": publisher,
@@ -70,12 +76,12 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
         "inLanguage": article.language or None,
         "wordCount": article.word_count or None,
     }
-    if article.lead_image:
-        ld["image"] = [article.lead_image]
+    if image:
+        ld["image"] = [image]
     return PageMeta(
-        title=article.title, description=description, url=url, og_type="article", image=article.lead_image,
+        title=article.title, description=description, url=url, og_type="article", image=image,
         image_alt=page.image_alt, published=article.published_at, modified=article.updated_at,
-        section=article.source.name, tags=page.hashtags, json_ld={k: v for k, v in ld.items() if v not in (None, [])},
+        section=article.source.name, tags=page.hashtags, json_ld=_without_empty(ld),
     )
 
 
@@ -83,7 +89,7 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
     story = page.story
     url = request.build_absolute_uri(reverse("web:story", args=[story.pk]))
     description = _clip(" ".join(s.text for s in page.summary[:2]))
-    image = page.lead.lead_image if page.lead else ""
+    image = http_url(page.lead.lead_image) if page.lead else ""
     ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -98,8 +104,8 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
         "author": {"@type": "Organization", "name": SITE_NAME},
         "keywords": [str(t) for t in story.hashtags] if isinstance(story.hashtags, list) else [],
         "citation": [
-            {"@type": "NewsArticle", "headline": a.title, "url": a.canonical_url,
-             "publisher": {"@type": "Organization", "name": a.source.name}}
+            _without_empty({"@type": "NewsArticle", "headline": a.title, "url": http_url(a.canonical_url),
+                            "publisher": {"@type": "Organization", "name": a.source.name}})
             for a in page.timeline
         ],
     }
@@ -108,5 +114,5 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
     return PageMeta(
         title=story.title, description=description, url=url, og_type="article", image=image,
         image_alt=page.lead.title if page.lead else "", published=story.first_published,
-        modified=story.last_published, json_ld={k: v for k, v in ld.items() if v not in (None, [])},
+        modified=story.last_published, json_ld=_without_empty(ld),
     )
