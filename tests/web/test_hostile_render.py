@@ -213,18 +213,18 @@ def bad_urls(found: list[list[str]]) -> list[str]:
 
 
 def test_no_page_links_loads_or_runs_a_hostile_url(
-    hostile: Hostile, live_server: Any, watched: tuple[Any, Watch]
+    hostile: Hostile, live_site: Any, watched: tuple[Any, Watch]
 ) -> None:
     page, watch = watched
     problems = []
     for name, path in html_pages(hostile).items():
-        response = page.goto(live_server.url + path)
+        response = page.goto(live_site.url + path)
         assert response is not None and response.status in (200, 404), (name, response and response.status)
         problems += [f"{name}: {bad}" for bad in bad_urls(page.evaluate(COLLECT_URLS))]
     assert not problems, "\n".join(problems)
     assert not watch.events, watch.events
     # the text is still there, only the link is gone
-    page.goto(live_server.url + f"/en/source/{hostile.slugs[0]}")
+    page.goto(live_site.url + f"/en/source/{hostile.slugs[0]}")
     assert "javascript:alert(1)" in page.locator(".facts").inner_text()
     assert page.locator(".facts a").count() == 0
 
@@ -280,17 +280,17 @@ def urls_in(body: bytes, path: str) -> list[str]:
     return found
 
 
-def test_feeds_out_and_the_sitemap_hold_only_http_urls(hostile: Hostile, live_server: Any) -> None:
+def test_feeds_out_and_the_sitemap_hold_only_http_urls(hostile: Hostile, live_site: Any) -> None:
     problems = []
     seen = 0
     files = machine_files(hostile)
     for path in files:
-        body = _read(live_server.url + path)
+        body = _read(live_site.url + path)
         urls = urls_in(body, path)
         seen += len(urls)
         problems += [f"{path}: {u!r}" for u in urls if urlsplit(u).scheme not in ("http", "https")]
         if path == "/sitemap.xml":
             files += [urlsplit(u).path for u in urls]  # its sections too
     assert seen > 100 and not problems, "\n".join(problems)
-    body = _read(live_server.url + "/feeds/top.json")
+    body = _read(live_site.url + "/feeds/top.json")
     assert not re.search(rb"javascript|vbscript|data:text", body, re.I)

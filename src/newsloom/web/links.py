@@ -12,6 +12,10 @@ Absolute URLs of newsloom's own pages (``og:url``, JSON-LD, feeds out, the sitem
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
 from newsloom.core.urls import safe_http_url
 
 
@@ -19,3 +23,15 @@ def http_url(value: object) -> str:
     """``value`` as a safe ``http``/``https`` URL, or ``""`` when it is missing or anything else (``javascript:``,
     ``data:``, ``vbscript:``, no host, a host IDNA refuses, too long)."""
     return safe_http_url(value) or ""
+
+
+def public_origin() -> tuple[str, str]:
+    """(scheme, host[:port]) of ``NEWSLOOM_PUBLIC_URL``."""
+    parts = urlsplit(settings.CONFIG.public_url)
+    return parts.scheme, parts.netloc
+
+
+def absolute(path: str) -> str:
+    """Our own ``path`` (as ``reverse`` gives it) as an absolute URL under ``NEWSLOOM_PUBLIC_URL``."""
+    scheme, netloc = public_origin()
+    return f"{scheme}://{netloc}{path}"

@@ -1,4 +1,8 @@
-"""What a page tells link previews and search engines: OpenGraph tags and schema.org NewsArticle JSON-LD."""
+"""What a page tells link previews and search engines: OpenGraph tags and schema.org NewsArticle JSON-LD.
+
+Its own URLs are absolute under ``NEWSLOOM_PUBLIC_URL`` (``links.absolute``), never under the Host a request named;
+the stored URLs it carries (publisher homepage, the original article, images) pass ``links.http_url`` first.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from newsloom.web.article_page import ArticlePage
-from newsloom.web.links import http_url
+from newsloom.web.links import absolute, http_url
 from newsloom.web.story_page import StoryPage
 
 SITE_NAME = "newsloom"
@@ -49,12 +53,12 @@ def _iso(value: datetime | None) -> str | None:
 
 def site_meta(request: HttpRequest, title: str, description: str = "", *, robots: str = "") -> PageMeta:
     return PageMeta(title=title, description=description or "News from every side, gathered into stories.",
-                    url=request.build_absolute_uri(request.path), robots=robots)
+                    url=absolute(request.path), robots=robots)
 
 
-def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
+def article_meta(page: ArticlePage) -> PageMeta:
     article = page.article
-    url = request.build_absolute_uri(reverse("web:article", args=[article.pk]))
+    url = absolute(reverse("web:article", args=[article.pk]))
     description = _clip(" ".join(s.text for s in page.summary[:2]) or article.summary or article.text)
     publisher = {"@type": "Organization", "name": article.source.name}
     if homepage := http_url(article.source.homepage):
@@ -85,9 +89,9 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
     )
 
 
-def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
+def story_meta(page: StoryPage) -> PageMeta:
     story = page.story
-    url = request.build_absolute_uri(reverse("web:story", args=[story.pk]))
+    url = absolute(reverse("web:story", args=[story.pk]))
     description = _clip(" ".join(s.text for s in page.summary[:2]))
     image = http_url(page.lead.lead_image) if page.lead else ""
     ld: dict[str, Any] = {
@@ -100,7 +104,7 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
         "datePublished": _iso(story.first_published),
         "dateModified": _iso(story.last_published),
         "publisher": {"@type": "Organization", "name": SITE_NAME,
-                      "url": request.build_absolute_uri(reverse("web:home"))},
+                      "url": absolute(reverse("web:home"))},
         "author": {"@type": "Organization", "name": SITE_NAME},
         "keywords": [str(t) for t in story.hashtags] if isinstance(story.hashtags, list) else [],
         "citation": [
