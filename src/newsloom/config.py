@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_USER_AGENT = "newsloom/0.1 (+https://github.com/newsloom/newsloom; self-hosted news reader)"
 
@@ -21,6 +22,9 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_QUEUE_URL": ("sqlite queue file in the data dir", "redis://host:6379/0 to use Redis"),
     "NEWSLOOM_SECRET_KEY": ("generated into the data dir", "Django secret key"),
     "NEWSLOOM_ALLOWED_HOSTS": ("127.0.0.1,localhost", "comma-separated host names the site answers to"),
+    "NEWSLOOM_PUBLIC_URL": (
+        "from the first allowed host", "scheme://host[:port] of the site for absolute links (og:url, feeds, sitemap)"
+    ),
     "NEWSLOOM_DEBUG": ("false", "Django debug pages (never in production)"),
     "NEWSLOOM_FETCH_ALLOW_PRIVATE": ("false", "allow fetching loopback/private/link-local addresses"),
     "NEWSLOOM_USER_AGENT": (DEFAULT_USER_AGENT, "User-Agent for every request and robots.txt matching"),
@@ -49,6 +53,26 @@ def _flag(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in _TRUE
 
 
+_LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+SERVE_PORT = 8000  # ``newsloom serve``'s default port, in the default public URL of a loopback host
+
+
+def public_url(value: str | None, allowed_hosts: Sequence[str]) -> str:
+    """The site's origin (``scheme://host[:port]``, no path) that every absolute URL to its pages starts with.
+
+    ``NEWSLOOM_PUBLIC_URL`` when set (ValueError unless an http(s) URL with a host); else the first allowed host that
+    names one host (``.example.com`` is taken as ``example.com``, ``*`` skipped): ``https://`` for a public name,
+    ``http://…:8000`` (serve's default) for a loopback one.
+    """
+    if value and value.strip():
+        parts = urlsplit(value.strip())
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"NEWSLOOM_PUBLIC_URL must be an http(s) URL with a host, not {value!r}")
+        return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    host = next((h.lstrip(".").lower() for h in allowed_hosts if h.strip(".*")), "localhost")
+    return f"http://{host}:{SERVE_PORT}" if host in _LOOPBACK_HOSTS else f"https://{host}"
+
+
 def _processes(value: str | None) -> int:
     if not value or value.strip().lower() == "auto":
         cpus = os.cpu_count() or 1
@@ -63,6 +87,7 @@ class Config:
     queue_url: str
     secret_key: str
     allowed_hosts: tuple[str, ...]
+    public_url: str
     debug: bool
     fetch_allow_private: bool
     user_agent: str
@@ -87,12 +112,14 @@ class Config:
         queue_url = env.get("NEWSLOOM_QUEUE_URL") or f"sqlite:///{data_dir / 'queue.sqlite3'}"
         hosts = env.get("NEWSLOOM_ALLOWED_HOSTS") or "127.0.0.1,localhost,[::1],testserver"
         languages = env.get("NEWSLOOM_LANGUAGES") or "en,de,fr,es,it,pt,nl"
+        allowed_hosts = tuple(h.strip() for h in hosts.split(",") if h.strip())
         return cls(
             data_dir=data_dir,
             database_url=database_url,
             queue_url=queue_url,
             secret_key=env.get("NEWSLOOM_SECRET_KEY") or "",
-            allowed_hosts=tuple(h.strip() for h in hosts.split(",") if h.strip()),
+            allowed_hosts=allowed_hosts,
+            public_url=public_url(env.get("NEWSLOOM_PUBLIC_URL"), allowed_hosts),
             debug=_flag(env.get("NEWSLOOM_DEBUG")),
             fetch_allow_private=_flag(env.get("NEWSLOOM_FETCH_ALLOW_PRIVATE")),
             user_agent=env.get("NEWSLOOM_USER_AGENT") or DEFAULT_USER_AGENT,

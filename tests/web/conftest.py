@@ -123,7 +123,14 @@ def demo(demo_snapshot: str, db: None) -> None:
 
 
 @pytest.fixture
-def live_demo(demo_snapshot: str, transactional_db: None, live_server: Any) -> Any:
+def live_site(live_server: Any, settings: Any) -> Any:
+    """pytest-django's live server, named as the site's public URL (``NEWSLOOM_PUBLIC_URL``) for the test."""
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, public_url=live_server.url)
+    return live_server
+
+
+@pytest.fixture
+def live_demo(demo_snapshot: str, transactional_db: None, live_site: Any) -> Any:
     """The ingested demo behind pytest-django's live server (committed, flushed afterwards)."""
     load_snapshot(demo_snapshot)
-    return live_server
+    return live_site

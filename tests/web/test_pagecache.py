@@ -59,3 +59,16 @@ def test_fragments_and_pages_are_stored_apart(client: Client, demo: None) -> Non
     assert fragment != page and b"<html" in page and b"<html" not in fragment
     assert client.get("/en/?page=2").content == page
     assert client.get("/en/?page=2", headers={"HX-Request": "true"}).content == fragment
+
+
+def test_a_stored_page_is_never_answered_to_a_host_outside_the_allowed_ones(client: Client, demo: None) -> None:
+    """Host is checked before the cache (#21): warmed with a good host, the page is still 400 for ``evil.example``,
+    however it is asked for; the good host goes on getting the stored page."""
+    for name, path in paths().items():
+        first = client.get(path)
+        assert first.status_code == 200 and cache.get(str(_page_key(RequestFactory().get(path)))) is not None, name
+        for asked in ({}, {"If-None-Match": first["ETag"]}):
+            assert client.get(path, headers={"Host": "evil.example", **asked}).status_code == 400, name
+            assert client.head(path, headers={"Host": "evil.example:80", **asked}).status_code == 400, name
+        assert client.get(path).content == first.content, name
+    assert client.get("/en/no-such-page", headers={"Host": "evil.example"}).status_code == 400

@@ -12,6 +12,10 @@ The ETag covers the code version, the path and query, the state fingerprint, the
 bucket, so a stored response is never stale and needs no invalidation; pages under ``fresh`` are public by contract,
 so one reader's response is every reader's. A response that sets a cookie, streams, is not 200 or is larger than
 ``PAGE_CACHE_MAX_BYTES`` is not stored. The cache is Django's (per process on the default local-memory backend).
+
+The request's Host is checked against ``ALLOWED_HOSTS`` first, before any stored page is looked up: a Host outside
+``NEWSLOOM_ALLOWED_HOSTS`` gets 400 here as it would from the rest of the stack. A stored page names no Host (its
+absolute URLs come from ``NEWSLOOM_PUBLIC_URL``), so one page serves every allowed host.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class FreshPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request.get_host()  # raises DisallowedHost (answered 400) for a Host outside ALLOWED_HOSTS, before the cache
         key = _page_key(request) if request.method in _SAFE else None
         if key is None:
             return self.get_response(request)

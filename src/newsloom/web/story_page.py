@@ -11,6 +11,7 @@ from newsloom.community.queries import Thread
 from newsloom.sources.models import Source
 from newsloom.stories.models import Story
 from newsloom.stories.queries import WireCoverage, coverage, get_story
+from newsloom.web.links import http_url
 from newsloom.web.page_parts import Sentence, attach_articles, cited_sentences, distinct_sources, lead_sentences
 
 Disagreement = tuple[str, list[tuple[str, str]]]  # a quantity and each (value, the sources reporting it)
@@ -74,7 +75,7 @@ def story_page(story_id: str) -> StoryPage | None:
         timeline=timeline,
         sources=sources,
         comparison=comparison_matrix(story.comparison, names),
-        lead=next((a for a in timeline if a.lead_image), None),
+        lead=next((a for a in timeline if http_url(a.lead_image)), None),
         comments=community_queries.story_thread(story.pk),
     )
 

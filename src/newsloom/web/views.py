@@ -41,7 +41,7 @@ def article(request: HttpRequest, article_id: str) -> HttpResponse:
     if found is None:
         raise Http404("No such article")
     return render(request, "newsloom/article.html", {
-        "page": found, "article": found.article, "meta": meta.article_meta(request, found),
+        "page": found, "article": found.article, "meta": meta.article_meta(found),
     })
 
 
@@ -51,7 +51,7 @@ def story(request: HttpRequest, story_id: str) -> HttpResponse:
     if found is None:
         raise Http404("No such story")
     return render(request, "newsloom/story.html", {
-        "page": found, "story": found.story, "meta": meta.story_meta(request, found),
+        "page": found, "story": found.story, "meta": meta.story_meta(found),
     })
 
 
