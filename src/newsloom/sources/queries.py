@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from newsloom.sources.models import Feed
+from django.db.models import Count, Q
+
+from newsloom import keyset
+from newsloom.keyset import Key
+from newsloom.sources.models import Feed, Source
 
 
 def find_feed(key: str) -> Feed | None:
@@ -40,3 +45,13 @@ def feed_record(feed: Feed) -> dict[str, Any]:
         "next_fetch_at": iso(feed.next_fetch_at),
         "interval_seconds": feed.interval_seconds,
     }
+
+
+SOURCE_ORDER = (Key("slug"),)
+
+
+def source_listing(start: Sequence[Any] | None = None, limit: int = 50) -> tuple[list[Source], tuple[Any, ...] | None]:
+    """A page of sources by slug, each with ``article_count`` (its articles past the pending state)."""
+    readable = Count("articles", filter=~Q(articles__status="pending"))
+    return keyset.page(Source.objects.annotate(article_count=readable), SOURCE_ORDER, start, limit)
+

@@ -1,0 +1,27 @@
+"""What the API's query and path parameters accept, in one place (the OpenAPI document shows each constraint)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from newsloom.api import schemas
+
+ID_PATTERN = r"^[0-9a-f]{32}$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,100}$"
+LANGUAGE_PATTERN = r"^[A-Za-z0-9-]{1,8}$"
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"  # no control characters (PostgreSQL refuses NUL in text)
+TAG_PATTERN = r"^[^\x00-\x1f\x7f/#?]{1,100}$"
+
+ERRORS = {404: schemas.Error, 422: schemas.Error, 429: schemas.Error, 500: schemas.Error}
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """An aware UTC time (a naive one is taken as UTC); clamped to the calendar's ends rather than overflowing."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC) if value.year < 5000 else datetime.max.replace(tzinfo=UTC)
