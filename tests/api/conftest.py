@@ -23,3 +23,18 @@ def no_rate_limit(settings: Any) -> Iterator[None]:
 def api(demo: None, no_rate_limit: None) -> Client:  # noqa: F811
     """A client for the API on the demo data, without the rate limit."""
     return Client()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.api.test_schema import REQUESTS
+
+    if not REQUESTS:
+        return
+    by_status: dict[int, int] = {}
+    for (_, status), n in REQUESTS.items():
+        by_status[status] = by_status.get(status, 0) + n
+    operations = len({operation for operation, _ in REQUESTS})
+    terminalreporter.write_line(
+        f"schemathesis: {sum(REQUESTS.values())} requests to {operations} operations; by status: "
+        + ", ".join(f"{status}: {n}" for status, n in sorted(by_status.items()))
+    )

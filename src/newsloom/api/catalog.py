@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from newsloom.api import pagination, schemas, shapes
 from newsloom.api.conditional import respond
-from newsloom.api.params import ERRORS, LANGUAGE_PATTERN, SLUG_PATTERN, TEXT_PATTERN
+from newsloom.api.params import ERRORS, LANGUAGE_PATTERN, SLUG_PATTERN, TEXT_PATTERN, Day
 from newsloom.articles import search as article_search
 from newsloom.sources import queries as source_queries
 from newsloom.stories import queries as story_queries
@@ -35,8 +33,8 @@ def search(
     ),
     source: str | None = Query(None, pattern=SLUG_PATTERN),
     language: str | None = Query(None, pattern=LANGUAGE_PATTERN),
-    since: date | None = Query(None, description="published on or after this day"),
-    until: date | None = Query(None, description="published on or before this day"),
+    since: Day | None = Query(None, description="published on or after this day"),
+    until: Day | None = Query(None, description="published on or before this day"),
     cursor: str | None = Query(None, pattern=pagination.CURSOR_PATTERN),
     limit: int = Query(20, ge=1, le=100),
 ) -> HttpResponse:

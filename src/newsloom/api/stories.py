@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +10,7 @@ from ninja import Path, Query, Router
 from newsloom.api import pagination, schemas, shapes
 from newsloom.api.conditional import respond
 from newsloom.api.errors import not_found
-from newsloom.api.params import ERRORS, ID_PATTERN, LANGUAGE_PATTERN, SLUG_PATTERN, TAG_PATTERN, utc
+from newsloom.api.params import ERRORS, ID_PATTERN, LANGUAGE_PATTERN, SLUG_PATTERN, TAG_PATTERN, DateTime, utc
 from newsloom.api.threads import comment_page
 from newsloom.community import queries as community_queries
 from newsloom.stories import queries as story_queries
@@ -36,7 +35,7 @@ def list_stories(
     hashtag: str | None = Query(None, pattern=TAG_PATTERN, description="only stories carrying this hashtag"),
     source: str | None = Query(None, pattern=SLUG_PATTERN, description="only stories a source (by slug) covers"),
     language: str | None = Query(None, pattern=LANGUAGE_PATTERN, description="only stories in this language"),
-    since: datetime | None = Query(None, description="only stories with an article published at or after this"),
+    since: DateTime | None = Query(None, description="only stories with an article published at or after this"),
     order: Literal["rank", "latest"] = Query("rank", description="rank: top stories; latest: newest first"),
     cursor: str | None = Query(None, pattern=pagination.CURSOR_PATTERN, description="from the previous page"),
     limit: int = Query(20, ge=1, le=100),
