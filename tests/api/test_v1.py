@@ -132,6 +132,14 @@ def test_search_sources_hashtags(api: Client) -> None:
     assert counts == sorted(counts, reverse=True) and tags[0]["web_url"].startswith("/en/hashtag/")
 
 
+def test_search_until_the_last_day_of_the_calendar(api: Client) -> None:
+    """``until`` + one day overflowed on 9999-12-31 (a 500 on the API and on the search page)."""
+    everything = get(api, "/api/v1/search?q=flood")["total"]
+    assert get(api, "/api/v1/search?q=flood&until=9999-12-31")["total"] == everything
+    assert get(api, "/api/v1/search?q=flood&since=0001-01-01")["total"] == everything
+    assert api.get("/en/search?q=flood&until=9999-12-31").status_code == 200
+
+
 def test_comment_threads(api: Client) -> None:
     comment = Comment.objects.filter(article__isnull=False, parent__isnull=True, state="visible").first()
     assert comment is not None
