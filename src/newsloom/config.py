@@ -42,6 +42,7 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_LLM_URL": ("unset", "optional OpenAI-compatible endpoint for abstractive text"),
     "NEWSLOOM_LLM_MODEL": ("unset", "model name sent to that endpoint"),
     "NEWSLOOM_LLM_API_KEY": ("unset", "API key for that endpoint"),
+    "NEWSLOOM_API_RATE_LIMIT": ("600/min", "JSON API requests per client and period (s, min, h, day); off for none"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -80,6 +81,24 @@ def _processes(value: str | None) -> int:
     return max(0, int(value))
 
 
+_PERIODS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+            "d": 86400, "day": 86400}
+
+
+def parse_rate(value: str) -> tuple[int, int] | None:
+    """``"600/min"`` -> (600, 60); ``"100/10s"`` -> (100, 10); ``"off"``, ``"0"`` or ``"none"`` -> None."""
+    text = value.strip().lower()
+    if text in {"off", "0", "none", "false", ""}:
+        return None
+    count, _, period = text.partition("/")
+    digits = period.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = period[len(digits):] or "s"
+    if not count.strip().isdigit() or unit not in _PERIODS or (digits and not digits.isdigit()):
+        raise ValueError(f"a rate is N/PERIOD (e.g. 600/min, 100/10s) or off, not {value!r}")
+    seconds = (int(digits) if digits else 1) * _PERIODS[unit]
+    return (int(count), seconds) if int(count) > 0 and seconds > 0 else None
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -103,6 +122,7 @@ class Config:
     llm_url: str | None
     llm_model: str | None
     llm_api_key: str | None
+    api_rate_limit: tuple[int, int] | None  # (requests, seconds) per client; None: no limit
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -135,6 +155,7 @@ class Config:
             llm_url=env.get("NEWSLOOM_LLM_URL") or None,
             llm_model=env.get("NEWSLOOM_LLM_MODEL") or None,
             llm_api_key=env.get("NEWSLOOM_LLM_API_KEY") or None,
+            api_rate_limit=parse_rate(env.get("NEWSLOOM_API_RATE_LIMIT") or "600/min"),
         )
 
     def ensure_secret_key(self) -> str:

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "huey.contrib.djhuey",
+    "ninja",  # its templates and static files: the API docs page without a CDN
     "newsloom.apps.PipelineConfig",
     "newsloom.sources",
     "newsloom.articles",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsloom.api.middleware.ApiMiddleware",  # /api/ only: gzip, and one error body for Django's own errors
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsloom.web.pagecache.FreshPageMiddleware",  # a page stored under its current ETag skips the rest
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,10 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from newsloom.api.v1 import api as api_v1
 from newsloom.web import feed_urls
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("feeds/", include(feed_urls)),
     *feed_urls.sitemap_patterns,
     *i18n_patterns(path("", include("newsloom.web.urls")), prefix_default_language=True),
