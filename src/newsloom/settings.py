@@ -82,7 +82,7 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     )
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True  # X-Content-Type-Options: nosniff (Django's default, stated)
-SECURE_REFERRER_POLICY = "same-origin"  # publishers' sites are not told which newsloom page a reader came from
+SECURE_REFERRER_POLICY = "same-origin"  # no Referer to other sites: a publisher is not told which page sent a reader
 X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "newsloom.urls"
