@@ -1,5 +1,7 @@
 """Hostile URLs already stored (a source's homepage, an article's links and lead image) never become a link, an image
 or a JSON-LD/feed URL: every page kind loaded in headless Chromium, every feed out and the sitemap read back (#21).
+Every page also carries its Content-Security-Policy and Permissions-Policy, and nothing on it (htmx included) breaks
+the policy.
 
 The rows are written straight through the ORM, as a row written before the storage checks existed (or by a path that
 skipped them) would be: what is tested here is the second gate, at render.
@@ -115,6 +117,7 @@ def html_pages(data: Hostile) -> dict[str, str]:
         "web:hashtag": f"/en/hashtag/{TAG}",
         "web:search": f"/en/search?q={WORD}",
         "404": "/en/no-such-page",
+        "admin:login": "/admin/login/",  # Django's own pages keep to the same policy
     }
     pages |= {f"web:article {a.pk}": f"/en/article/{a.pk}" for a in data.articles}
     pages |= {f"web:source {slug}": f"/en/source/{slug}" for slug in data.slugs}
@@ -186,9 +189,23 @@ COLLECT_URLS = """() => {
 }"""
 
 
+# Recorded from before the page's own scripts run (Playwright adds it outside the page's CSP).
+RECORD_VIOLATIONS = """window.__violations = [];
+document.addEventListener("securitypolicyviolation", e =>
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));"""
+POLICY_WORDS = (
+    "Content Security Policy",
+    "Content-Security-Policy",
+    "Permissions policy",
+    "Permissions-Policy",
+    "Unrecognized feature",
+)
+
+
 @dataclass
 class Watch:
-    """What a page did that it must not: dialogs opened (alert, confirm, prompt) and uncaught script errors."""
+    """What a page did that it must not: dialogs opened (alert, confirm, prompt), uncaught script errors, and
+    anything the Content-Security-Policy refused or the browser said about the policies."""
 
     events: list[str] = field(default_factory=list)
 
@@ -197,8 +214,17 @@ class Watch:
             self.events.append(f"dialog {dialog.type}: {dialog.message}")
             dialog.dismiss()
 
+        def on_console(message: Any) -> None:
+            if any(word in message.text for word in POLICY_WORDS):
+                self.events.append(f"console {message.type}: {message.text}")
+
+        page.add_init_script(RECORD_VIOLATIONS)
         page.on("dialog", on_dialog)
         page.on("pageerror", lambda error: self.events.append(f"pageerror: {error}"))
+        page.on("console", on_console)
+
+    def read(self, page: Any, name: str) -> None:
+        self.events += [f"{name}: CSP refused {v}" for v in page.evaluate("window.__violations || []")]
 
 
 @pytest.fixture
@@ -206,6 +232,19 @@ def watched(page: Any) -> Iterator[tuple[Any, Watch]]:
     watch = Watch()
     watch.attach(page)
     yield page, watch
+
+
+def policy_problems(name: str, headers: dict[str, str]) -> list[str]:
+    """What is wrong with a response's security headers (names in lower case, as Playwright gives them)."""
+    csp = headers.get("content-security-policy", "")
+    problems = []
+    if "script-src 'self'" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
+        problems.append(f"{name}: Content-Security-Policy {csp!r}")
+    if "camera=()" not in headers.get("permissions-policy", ""):
+        problems.append(f"{name}: Permissions-Policy {headers.get('permissions-policy')!r}")
+    if headers.get("x-content-type-options") != "nosniff" or not headers.get("referrer-policy"):
+        problems.append(f"{name}: X-Content-Type-Options / Referrer-Policy missing")
+    return problems
 
 
 def bad_urls(found: list[list[str]]) -> list[str]:
@@ -218,11 +257,20 @@ def test_no_page_links_loads_or_runs_a_hostile_url(
     page, watch = watched
     problems = []
     for name, path in html_pages(hostile).items():
-        response = page.goto(live_site.url + path)
-        assert response is not None and response.status in (200, 404), (name, response and response.status)
-        problems += [f"{name}: {bad}" for bad in bad_urls(page.evaluate(COLLECT_URLS))]
+        for visit in ("first", "stored"):  # the second answer comes from the page cache
+            response = page.goto(live_site.url + path)
+            assert response is not None and response.status in (200, 404), (name, response and response.status)
+            problems += policy_problems(f"{name} ({visit})", response.headers)
+            problems += [f"{name}: {bad}" for bad in bad_urls(page.evaluate(COLLECT_URLS))]
+            watch.read(page, name)
+    # htmx at work under the policy: a question asked in place, its answer swapped in
+    page.goto(live_site.url + f"/en/story/{hostile.story.pk}")
+    page.get_by_role("searchbox", name="Ask about this story").fill(f"what is {WORD}?")
+    page.get_by_role("searchbox", name="Ask about this story").press("Enter")
+    page.locator(".answer .answer-q").wait_for()
+    watch.read(page, "ask in place")
     assert not problems, "\n".join(problems)
-    assert not watch.events, watch.events
+    assert not watch.events, "\n".join(watch.events)
     # the text is still there, only the link is gone
     page.goto(live_site.url + f"/en/source/{hostile.slugs[0]}")
     assert "javascript:alert(1)" in page.locator(".facts").inner_text()
@@ -244,13 +292,34 @@ def test_the_checks_themselves_catch_a_hostile_link(page: Any) -> None:
     assert watch.events == ["dialog alert: 1"]
 
 
+def test_the_policy_refuses_inline_script_and_style_and_the_watch_sees_it(
+    hostile: Hostile, live_site: Any, page: Any
+) -> None:
+    """On a real page: an inline script, an inline style and an event handler added to it are refused by its CSP,
+    and the watch reports each refusal."""
+    watch = Watch()
+    watch.attach(page)
+    page.goto(live_site.url + "/en/")
+    page.evaluate("""() => {
+      const s = document.createElement("script"); s.textContent = "alert('inline')"; document.body.append(s);
+      document.body.insertAdjacentHTML("beforeend", '<style>body{}</style><img alt="" src="/x" onerror="alert(2)">');
+    }""")
+    page.locator("img[src='/x']").wait_for(state="attached")
+    page.wait_for_function("window.__violations.length >= 3")
+    watch.read(page, "home")
+    assert not [e for e in watch.events if e.startswith("dialog")], watch.events
+    refused = " ".join(watch.events)
+    assert "script-src" in refused and "style-src" in refused, watch.events
+
+
 # ----------------------------------------------------------------------------------------- feeds out and the sitemap
 
 
-def _read(url: str) -> bytes:
+def _read(url: str) -> tuple[bytes, dict[str, str]]:
     with urllib.request.urlopen(url, timeout=30) as response:
         body: bytes = response.read()
-    return body
+        headers = {name.lower(): value for name, value in response.headers.items()}
+    return body, headers
 
 
 def urls_in(body: bytes, path: str) -> list[str]:
@@ -285,12 +354,13 @@ def test_feeds_out_and_the_sitemap_hold_only_http_urls(hostile: Hostile, live_si
     seen = 0
     files = machine_files(hostile)
     for path in files:
-        body = _read(live_site.url + path)
+        body, headers = _read(live_site.url + path)
+        problems += policy_problems(path, headers)
         urls = urls_in(body, path)
         seen += len(urls)
         problems += [f"{path}: {u!r}" for u in urls if urlsplit(u).scheme not in ("http", "https")]
         if path == "/sitemap.xml":
             files += [urlsplit(u).path for u in urls]  # its sections too
     assert seen > 100 and not problems, "\n".join(problems)
-    body = _read(live_site.url + "/feeds/top.json")
+    body = _read(live_site.url + "/feeds/top.json")[0]
     assert not re.search(rb"javascript|vbscript|data:text", body, re.I)
