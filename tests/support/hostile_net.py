@@ -100,7 +100,7 @@ def reset_after_headers(body_bytes: int = 10) -> Behaviour:
     """Send complete headers announcing a long body, a few bytes of it, then reset the connection (RST, not FIN)."""
 
     def behaviour(conn: socket.socket) -> None:
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 50000\r\n\r\n"
         conn.sendall(head + b"x" * body_bytes)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
