@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from newsloom.core.ingest.fetch import Fetcher, FetchPolicy
-from newsloom.errors import ConnectionFailed, FetchError, FetchTimeout, ResponseTooLarge
+from newsloom.errors import BlockedAddress, ConnectionFailed, FetchError, FetchTimeout, ResponseTooLarge
 from tests.support.hostile_net import RawServer, drip_headers, gzip_members, reset_after_headers
 from tests.support.httpserver import LocalServer, Response, StreamResponse
 
@@ -172,3 +172,39 @@ def test_error_pages_are_drained_under_the_deadline(server: LocalServer) -> None
         for _ in range(3):
             with pytest.raises(FetchError, match="404"):
                 f.fetch(server.url("/gone"))
+
+
+# ----------------------------------------------------------- allowing loopback is not allowing everything
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+        ("http://[fd00:ec2::254]/latest/meta-data/", "fd00:ec2::254 is the cloud metadata address"),
+        ("http://metadata.test/computeMetadata/v1/", "metadata.test resolves to 169.254.169.254"),
+        ("http://[::ffff:a9fe:a9fe]/", "wrapping 169.254.169.254, a link-local address"),
+    ],
+)
+def test_a_redirect_to_metadata_is_refused_with_allow_private(server: LocalServer, location: str, reason: str) -> None:
+    """A real server on 127.0.0.1 (allowed: loopback) redirects to a metadata address: refused by the URL check,
+    before any connection is attempted (the message comes from the check of the URL, not of a connected peer)."""
+    server.route("/feed.xml", lambda _r: Response(302, b"", {"Location": location}))
+
+    def resolver(host: str, port: int) -> list[str]:
+        return {"metadata.test": ["169.254.169.254"]}.get(host, ["127.0.0.1"])
+
+    with Fetcher(policy(allow_private=True), resolver=resolver) as f, pytest.raises(BlockedAddress) as info:
+        f.fetch(server.url("/feed.xml"))
+    message = str(info.value)
+    assert message.startswith(f"{location} (redirected from {server.url('/feed.xml')}) is refused: ")
+    assert reason in message and "the connection reached" not in message
+    assert server.hits["/feed.xml"] == 1
+
+
+def test_allow_networks_opens_the_named_network_only(server: LocalServer) -> None:
+    page = server.serve("/page", PAGE.format("inside"))
+    with Fetcher(policy(allow_private=False, allow_networks=("127.0.0.0/8",))) as f:
+        assert f.fetch(page).status == 200
+    with Fetcher(policy(allow_private=False, allow_networks=("10.0.0.0/8",))) as f, pytest.raises(BlockedAddress):
+        f.fetch(page)

@@ -32,7 +32,7 @@ import httpx
 
 from newsloom.core.ingest.deadline import Deadline, deadline_transport
 from newsloom.core.ingest.hostlimit import HostLimiter, LocalHostLimiter
-from newsloom.core.ingest.netguard import Resolver, check_peer, check_url, split_url
+from newsloom.core.ingest.netguard import Resolver, check_peer, check_url, parse_networks, split_url
 from newsloom.core.ingest.polling import cache_max_age, capped_retry_after, parse_retry_after, retry_after_wording
 from newsloom.core.ingest.robots import RobotsCache
 from newsloom.errors import (
@@ -63,7 +63,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 @dataclass(frozen=True)
 class FetchPolicy:
     user_agent: str
-    allow_private: bool = False
+    allow_private: bool = False  # opens loopback and the private ranges, never link-local or metadata addresses
+    allow_networks: tuple[str, ...] = ()  # CIDR networks opened besides the public internet ("127.0.0.0/8")
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0  # seconds between request starts to one host (host = host:port)
     timeout: float = 30.0  # whole exchange including body; also catches a slow drip
@@ -185,6 +186,7 @@ class Fetcher:
         self.robots = robots or RobotsCache(policy.user_agent)
         self._resolver = resolver
         self._trusted = frozenset(h.lower() for h in unsafe_test_trusted_hosts)
+        self._networks = parse_networks(policy.allow_networks)
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50, keepalive_expiry=30.0)
         self._client = httpx.Client(
             follow_redirects=False,
@@ -254,7 +256,8 @@ class Fetcher:
         _scheme, host, port = split_url(url)
         trusted = self._trusted_host(url)
         try:
-            check_url(url, allow_private=self.policy.allow_private or trusted, resolver=self._resolver)
+            check_url(url, allow_private=self.policy.allow_private or trusted, resolver=self._resolver,
+                      networks=self._networks)
         except (BlockedAddress, InvalidURL) as exc:
             if label == url:
                 raise
@@ -320,10 +323,10 @@ class Fetcher:
         except OSError:  # a transport that reads the address late, after a reset
             peer = None
         if peer is None:
-            if not allow:
+            if not trusted:
                 raise ConnectionFailed(f"{label} could not be checked: the server address is unknown", url=url)
             return
-        check_peer(str(peer[0]), allow_private=allow, url=label)
+        check_peer(str(peer[0]), allow_private=allow, url=label, networks=self._networks)
 
     @staticmethod
     def _read_body(response: httpx.Response, body: _Body, label: str, url: str, max_bytes: int,
