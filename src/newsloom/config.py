@@ -6,6 +6,7 @@ Each variable here is documented in README.md, and a test keeps the two in step.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping, Sequence
@@ -26,11 +27,12 @@ ENV_VARS: dict[str, tuple[str, str]] = {
         "from the first allowed host", "scheme://host[:port] of the site for absolute links (og:url, feeds, sitemap)"
     ),
     "NEWSLOOM_DEBUG": ("false", "Django debug pages (never in production)"),
-    "NEWSLOOM_FETCH_ALLOW_PRIVATE": ("false", "allow fetching loopback/private/link-local addresses"),
+    "NEWSLOOM_FETCH_ALLOW_PRIVATE": ("false", "allow fetching loopback and private addresses (never link-local)"),
+    "NEWSLOOM_FETCH_ALLOW_NETWORKS": ("unset", "comma-separated CIDR networks to allow fetching, e.g. 127.0.0.0/8"),
     "NEWSLOOM_USER_AGENT": (DEFAULT_USER_AGENT, "User-Agent for every request and robots.txt matching"),
     "NEWSLOOM_FETCH_PER_HOST_CONCURRENCY": ("2", "simultaneous requests to one host"),
     "NEWSLOOM_FETCH_PER_HOST_DELAY": ("1.0", "seconds between request starts to one host"),
-    "NEWSLOOM_FETCH_TIMEOUT": ("30", "seconds for one whole request, body included"),
+    "NEWSLOOM_FETCH_TIMEOUT": ("30", "seconds for one whole request: connect, headers and body together"),
     "NEWSLOOM_FETCH_MAX_BYTES": ("10485760", "largest response body accepted, after decompression"),
     "NEWSLOOM_FEED_DISABLE_AFTER": ("20", "consecutive failures after which a feed is disabled"),
     "NEWSLOOM_LANGUAGES": ("en,de,fr,es,it,pt,nl", "languages the language detector chooses among"),
@@ -74,6 +76,19 @@ def public_url(value: str | None, allowed_hosts: Sequence[str]) -> str:
     return f"http://{host}:{SERVE_PORT}" if host in _LOOPBACK_HOSTS else f"https://{host}"
 
 
+def _networks(value: str | None) -> tuple[str, ...]:
+    """``"127.0.0.0/8, 10.1.0.0/16"`` as normalised CIDR strings; a value that is not a network is an error."""
+    networks = []
+    for part in (value or "").split(","):
+        if part.strip():
+            try:
+                networks.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError as exc:
+                raise ValueError(f"NEWSLOOM_FETCH_ALLOW_NETWORKS: {part.strip()!r} is not a network "
+                                 "(expected CIDR notation such as 127.0.0.0/8)") from exc
+    return tuple(networks)
+
+
 def _processes(value: str | None) -> int:
     if not value or value.strip().lower() == "auto":
         cpus = os.cpu_count() or 1
@@ -109,6 +124,7 @@ class Config:
     public_url: str
     debug: bool
     fetch_allow_private: bool
+    fetch_allow_networks: tuple[str, ...]
     user_agent: str
     per_host_concurrency: int
     per_host_delay: float
@@ -142,6 +158,7 @@ class Config:
             public_url=public_url(env.get("NEWSLOOM_PUBLIC_URL"), allowed_hosts),
             debug=_flag(env.get("NEWSLOOM_DEBUG")),
             fetch_allow_private=_flag(env.get("NEWSLOOM_FETCH_ALLOW_PRIVATE")),
+            fetch_allow_networks=_networks(env.get("NEWSLOOM_FETCH_ALLOW_NETWORKS")),
             user_agent=env.get("NEWSLOOM_USER_AGENT") or DEFAULT_USER_AGENT,
             per_host_concurrency=max(1, int(env.get("NEWSLOOM_FETCH_PER_HOST_CONCURRENCY") or 2)),
             per_host_delay=max(0.0, float(env.get("NEWSLOOM_FETCH_PER_HOST_DELAY") or 1.0)),

@@ -14,6 +14,9 @@ import struct
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+from tests.support.httpserver import LocalServer, Response
 
 Behaviour = Callable[[socket.socket], None]
 
@@ -33,7 +36,8 @@ def gzip_members(*parts: bytes) -> bytes:
 
 class RawServer:
     """A TCP server on 127.0.0.1 whose every connection is handed to ``behaviour(sock)`` in its own thread, after the
-    request head has been read. ``connections`` counts accepted connections."""
+    request head has been read; ``/robots.txt`` gets a plain 404 (so robots rules do not hide the behaviour).
+    ``connections`` counts accepted connections."""
 
     def __init__(self, behaviour: Behaviour) -> None:
         self.behaviour = behaviour
@@ -68,6 +72,9 @@ class RawServer:
                     if not chunk:
                         return
                     head += chunk
+                if head.split(b" ", 2)[1:2] == [b"/robots.txt"]:
+                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    return
                 self.behaviour(conn)
             except OSError:
                 pass
@@ -100,8 +107,51 @@ def reset_after_headers(body_bytes: int = 10) -> Behaviour:
     """Send complete headers announcing a long body, a few bytes of it, then reset the connection (RST, not FIN)."""
 
     def behaviour(conn: socket.socket) -> None:
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n"
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 50000\r\n\r\n"
         conn.sendall(head + b"x" * body_bytes)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     return behaviour
+
+
+HOSTILE_DATA = Path(__file__).resolve().parent.parent / "data" / "hostile"
+RSS = "application/rss+xml; charset=utf-8"
+FAR_RETRY_AFTER = "Wed, 21 Oct 2999 07:28:00 GMT"
+METADATA = "http://169.254.169.254/latest/meta-data/"
+
+
+def install_hostile_net_routes(server: LocalServer) -> dict[str, str]:
+    """Add #21's network-level hostile cases to ``server`` and return ``name -> path``:
+
+    net-*.xml       every tests/data/hostile/net-*.xml feed, served as RSS (entity declarations: UnsafeXML)
+    retry_far       429 with Retry-After in the year 2999 (recorded as "retrying in 7 days")
+    retry_huge      503 with Retry-After 30707000000 seconds
+    to_metadata     302 to the cloud metadata address (refused even with NEWSLOOM_FETCH_ALLOW_PRIVATE)
+    gzip_article    an article page sent as two concatenated gzip members (both decoded)
+    """
+    paths: dict[str, str] = {}
+    for fixture in sorted(HOSTILE_DATA.glob("net-*.xml")):
+        body = fixture.read_bytes()
+        paths[fixture.name] = server.serve(f"/net/{fixture.name}", body, RSS).removeprefix(server.base)
+    paths["retry_far"] = "/net/retry-far.xml"
+    server.route(paths["retry_far"], lambda _r: Response(429, b"", {"Retry-After": FAR_RETRY_AFTER}))
+    paths["retry_huge"] = "/net/retry-huge.xml"
+    server.route(paths["retry_huge"], lambda _r: Response(503, b"", {"Retry-After": "30707000000"}))
+    paths["to_metadata"] = "/net/to-metadata.xml"
+    server.route(paths["to_metadata"], lambda _r: Response(302, b"", {"Location": METADATA}))
+    paths["gzip_article"] = "/net/gzip-article"
+    server.route(
+        paths["gzip_article"],
+        lambda _r: Response(
+            200, gzip_members(*GZIP_ARTICLE), {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
+        ),
+    )
+    return paths
+
+
+_PARAGRAPH = "The river council met on Tuesday to decide on the new flood barrier for the eastern bank. " * 3
+GZIP_ARTICLE = (
+    f"<!doctype html><html><head><title>Two members</title></head><body><article><h1>Two members</h1>"
+    f"<p>{_PARAGRAPH}</p><p>First member ends here.</p>".encode(),
+    f"<p>{_PARAGRAPH}</p><p>Second member text survives.</p></article></body></html>".encode(),
+)

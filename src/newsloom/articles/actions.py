@@ -230,6 +230,10 @@ def _ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | 
         return keep_feed_content(aid, exc, detector=detector)
     except (PermanentFetchError, ExtractionError) as exc:
         return keep_feed_content(aid, exc, detector=detector)
+    except Exception as exc:  # a bug in a step must not leave the article pending with no attempt recorded
+        log.exception("unexpected error ingesting %s", article.url)
+        error = NewsloomError(f"internal error: {type(exc).__name__}: {exc}")
+        return keep_feed_content(aid, error, detector=detector)
     return store_extracted(aid, extracted, final_url=page.final_url)
 
 
