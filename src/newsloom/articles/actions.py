@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import lxml.html
 from django.db import DatabaseError, transaction
@@ -19,7 +20,8 @@ from django.utils import timezone
 
 from newsloom import followups
 from newsloom.articles.models import Article, ArticleURL
-from newsloom.columns import checked_url, clean_text, cut, fit_row, optional_url
+from newsloom.articles.rows import insert_rows
+from newsloom.columns import checked_url, clean_text, cut, fit_row, fit_values, optional_url
 from newsloom.core.ingest.feeds import FeedEntry
 from newsloom.core.ingest.fetch import Fetcher
 from newsloom.core.ingest.polling import error_backoff
@@ -94,12 +96,12 @@ def record_entries(feed: Feed, entries: Sequence[FeedEntry]) -> RecordedEntries:
         return recorded
     known = _known_ids(list(candidates))
     now = timezone.now()
-    rows: list[Article] = []
+    rows: list[dict[str, Any]] = []
     for aid, (url, entry) in candidates.items():
         if aid in known:
             continue
         try:
-            rows.append(fit_row(_pending_article(feed, aid, url, entry, now)))
+            rows.append(fit_values(Article, _pending_article(feed, aid, url, entry, now)))
         except Exception as exc:  # one bad entry never costs its feed: skipped, recorded, the others go on
             recorded.skip(entry.link, f"{type(exc).__name__}: {exc}")
     with transaction.atomic():
@@ -113,61 +115,72 @@ _IN_CHUNK = 2000  # ids per IN (...) query: well under every database's limit on
 
 
 def _known_ids(ids: list[str]) -> set[str]:
-    known: set[str] = set()
+    """Which of these URL digests already lead to an article."""
+    return _chunked_ids(ArticleURL, ids)
+
+
+def _chunked_ids(model: type[Article] | type[ArticleURL], ids: list[str]) -> set[str]:
+    found: set[str] = set()
     for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        known.update(ArticleURL.objects.filter(pk__in=chunk).values_list("pk", flat=True))
-    return known
+        found.update(model.objects.filter(pk__in=ids[start : start + _IN_CHUNK]).values_list("pk", flat=True))
+    return found
 
 
-def _insert(rows: list[Article], recorded: RecordedEntries) -> list[str]:
-    """Insert the new articles and their URL aliases in bulk; if the database refuses the batch, row by row, each
-    refused row skipped and recorded. Returns the ids inserted."""
+def _insert(rows: list[dict[str, Any]], recorded: RecordedEntries) -> list[str]:
+    """Insert the new articles, then the URL aliases of those the database holds, in bulk; if the database refuses
+    the batch, row by row. A refused row is skipped and recorded. Returns the ids stored."""
     if not rows:
         return []
     try:
         with transaction.atomic():
-            Article.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-            ArticleURL.objects.bulk_create(
-                [ArticleURL(id=a.pk, article_id=a.pk) for a in rows], ignore_conflicts=True, batch_size=1000
-            )
-        return [a.pk for a in rows]
+            return _insert_batch(rows, recorded)
     except DatabaseError:
         log.warning("a batch of %d entries was refused; storing them one by one", len(rows), exc_info=True)
     stored: list[str] = []
     for row in rows:
         try:
             with transaction.atomic():
-                Article.objects.bulk_create([row], ignore_conflicts=True)
-                ArticleURL.objects.bulk_create([ArticleURL(id=row.pk, article_id=row.pk)], ignore_conflicts=True)
-            stored.append(row.pk)
+                stored += _insert_batch([row], recorded)
         except DatabaseError as exc:
-            recorded.skip(row.url, f"the database refused the item: {type(exc).__name__}: {exc}")
+            recorded.skip(row["url"], f"the database refused the item: {type(exc).__name__}: {exc}")
     return stored
 
 
-def _pending_article(feed: Feed, aid: str, url: str, entry: FeedEntry, now: datetime) -> Article:
-    feed_html = sanitize_html(entry.content_html or entry.summary, base_url=url)
+def _insert_batch(rows: list[dict[str, Any]], recorded: RecordedEntries) -> list[str]:
+    insert_rows(Article, rows)
+    held = _chunked_ids(Article, [row["id"] for row in rows])
+    for row in rows:
+        if row["id"] not in held:  # not refused yet not there: never expected, but never an alias without its row
+            recorded.skip(row["url"], "the database did not store the item")
+    stored = [row["id"] for row in rows if row["id"] in held]
+    insert_rows(ArticleURL, [{"id": aid, "article_id": aid} for aid in stored])
+    return stored
+
+
+def _pending_article(feed: Feed, aid: str, url: str, entry: FeedEntry, now: datetime) -> dict[str, Any]:
+    """The new article's fields (the others take their defaults)."""
+    summary = clean_text(entry.summary)  # nh3 and lxml refuse lone surrogates and NUL characters
+    feed_html = sanitize_html(clean_text(entry.content_html) or summary, base_url=url)
     published = entry.published or entry.updated
     if published and published > now + FUTURE_SLACK:
         published = None
-    return Article(
-        id=aid,
-        url=url,
-        canonical_url=url,
-        source_id=feed.source_id,
-        feed=feed,
-        guid=entry.guid or "",
-        title=entry.title,
-        author=entry.author or "",
-        feed_published_at=published,
-        published_at=published,
-        summary=cut(html_to_text(entry.summary), SUMMARY_CHARS),
-        feed_html=feed_html,
-        lead_image=optional_url(Article, "lead_image", entry.image, base=url),
-        status=Article.Status.PENDING,
-        created_at=now,
-    )
+    return {
+        "id": aid,
+        "url": url,
+        "canonical_url": url,
+        "source_id": feed.source_id,
+        "feed_id": feed.pk,
+        "guid": entry.guid or "",
+        "title": entry.title,
+        "author": entry.author or "",
+        "feed_published_at": published,
+        "published_at": published,
+        "summary": cut(html_to_text(summary), SUMMARY_CHARS),
+        "feed_html": feed_html,
+        "lead_image": optional_url(Article, "lead_image", entry.image, base=url),
+        "status": str(Article.Status.PENDING),
+        "created_at": now,
+    }
 
 
 def ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | None = None,

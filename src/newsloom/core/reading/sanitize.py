@@ -8,7 +8,7 @@ from html import unescape
 
 import nh3
 
-from newsloom.core.urls import canonicalize, safe_http_url
+from newsloom.core.urls import safe_http_url
 
 # Reading markup only: text structure, quotes, figures, simple tables, code. No layout, forms, media players.
 ARTICLE_TAGS: frozenset[str] = frozenset(
@@ -38,13 +38,7 @@ LINK_REL = "noopener nofollow ugc"
 
 
 def _base_for(base_url: str | None) -> str | None:
-    checked = safe_http_url(base_url)  # a host nh3 (or a browser) would refuse is no base at all
-    if checked is None:
-        return None
-    try:
-        return canonicalize(checked)
-    except ValueError:
-        return None
+    return safe_http_url(base_url)  # a host nh3 (or a browser) would refuse is no base at all
 
 
 def sanitize_html(html: str, *, base_url: str | None = None) -> str:
