@@ -108,6 +108,7 @@ def build_stories(*, embedder: Embedder | None = None, limit: int = BATCH) -> in
     except Exception:
         forget_engine()  # memory is ahead of the database now: replay next time
         raise
+    current.apply_window(timezone.now())
     return len(articles)
 
 
