@@ -6,6 +6,7 @@ Each variable here is documented in README.md, and a test keeps the two in step.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -38,6 +39,12 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_LLM_URL": ("unset", "optional OpenAI-compatible endpoint for abstractive text"),
     "NEWSLOOM_LLM_MODEL": ("unset", "model name sent to that endpoint"),
     "NEWSLOOM_LLM_API_KEY": ("unset", "API key for that endpoint"),
+    "NEWSLOOM_METRICS_ALLOW_NETWORKS": (
+        "127.0.0.0/8,::1/128", "networks (CIDR, comma-separated) whose clients may read /metrics; empty: none"
+    ),
+    "NEWSLOOM_METRICS_USER": ("unset", "with NEWSLOOM_METRICS_PASSWORD: basic-auth account for /metrics"),
+    "NEWSLOOM_METRICS_PASSWORD": ("unset", "the password of that account"),
+    "NEWSLOOM_LOG_FORMAT": ("text", "text, or json for one JSON object per log line"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -54,6 +61,21 @@ def _processes(value: str | None) -> int:
         cpus = os.cpu_count() or 1
         return cpus if cpus > 1 else 0
     return max(0, int(value))
+
+
+def _networks(value: str | None) -> tuple[str, ...]:
+    """CIDR networks, checked here so that a typo stops the process at start rather than locking everyone out."""
+    if value is None:
+        return ("127.0.0.0/8", "::1/128")
+    networks = tuple(str(ipaddress.ip_network(x.strip(), strict=False)) for x in value.split(",") if x.strip())
+    return networks
+
+
+def _log_format(value: str | None) -> str:
+    fmt = (value or "text").strip().lower()
+    if fmt not in {"text", "json"}:
+        raise ValueError(f"NEWSLOOM_LOG_FORMAT must be text or json, not {value!r}")
+    return fmt
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,10 @@ class Config:
     llm_url: str | None
     llm_model: str | None
     llm_api_key: str | None
+    metrics_allow_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    metrics_user: str | None = None
+    metrics_password: str | None = None
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -108,6 +134,10 @@ class Config:
             llm_url=env.get("NEWSLOOM_LLM_URL") or None,
             llm_model=env.get("NEWSLOOM_LLM_MODEL") or None,
             llm_api_key=env.get("NEWSLOOM_LLM_API_KEY") or None,
+            metrics_allow_networks=_networks(env.get("NEWSLOOM_METRICS_ALLOW_NETWORKS")),
+            metrics_user=env.get("NEWSLOOM_METRICS_USER") or None,
+            metrics_password=env.get("NEWSLOOM_METRICS_PASSWORD") or None,
+            log_format=_log_format(env.get("NEWSLOOM_LOG_FORMAT")),
         )
 
     def ensure_secret_key(self) -> str:

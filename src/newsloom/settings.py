@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 
 from newsloom.config import Config
+from newsloom.observability.logging import logging_config
 from newsloom.queue import make_huey
 
 CONFIG = Config.from_env()
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsloom.observability.middleware.PageTimingMiddleware",  # first: page latency covers all the rest
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsloom.web.pagecache.FreshPageMiddleware",  # a page stored under its current ETag skips the rest
@@ -103,13 +105,4 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "newsloom": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
-        "huey": {"handlers": ["console"], "level": "WARNING"},
-    },
-}
+LOGGING = logging_config(CONFIG.log_format, debug=DEBUG)

@@ -2,9 +2,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from newsloom.observability import urls as operations_urls
 from newsloom.web import feed_urls
 
 urlpatterns = [
+    *operations_urls.urlpatterns,  # /metrics, /healthz, /readyz
     path("admin/", admin.site.urls),
     path("feeds/", include(feed_urls)),
     *feed_urls.sitemap_patterns,

@@ -43,6 +43,7 @@ class IngestOutcome:
     result: str  # "stored", "feed-only", "merged", "retry", "skipped"
     retry_in: timedelta | None = None
     detail: str = ""
+    code: str = ""  # the error's code when the page was not stored (errors.py), for the metrics
 
 
 def html_to_text(html: str) -> str:
@@ -134,7 +135,7 @@ def ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | N
             Article.objects.filter(pk=aid, status=Article.Status.PENDING).update(
                 attempts=attempts, error_code=exc.code, error=str(exc)
             )
-            return IngestOutcome(aid, "retry", retry_in=delay, detail=str(exc))
+            return IngestOutcome(aid, "retry", retry_in=delay, detail=str(exc), code=exc.code)
         return keep_feed_content(aid, exc, detector=detector)
     except (PermanentFetchError, ExtractionError) as exc:
         return keep_feed_content(aid, exc, detector=detector)
@@ -167,7 +168,7 @@ def keep_feed_content(aid: str, error: NewsloomError, *, detector: LanguageDetec
         article.attempts += 1
         article.save()
     log.info("article %s kept feed content: %s", aid, error)
-    return IngestOutcome(aid, "feed-only", detail=str(error))
+    return IngestOutcome(aid, "feed-only", detail=str(error), code=error.code)
 
 
 def choose_published(extracted: ExtractedArticle, feed_date: datetime | None, now: datetime) -> datetime:
