@@ -99,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: the commands whose processes serve or work: their metrics go to the data dir's shared folder, for /metrics
+METRICS_COMMANDS = {"serve", "worker", "demo", "crawl"}
+
+
+def data_dir_of(data_dir: Path | None) -> Path:
+    return (data_dir or Path(os.environ.get("NEWSLOOM_DATA_DIR") or "./newsloom-data")).expanduser().resolve()
+
+
 def setup_django(data_dir: Path | None) -> None:
     if data_dir is not None:
         os.environ["NEWSLOOM_DATA_DIR"] = str(data_dir.expanduser().resolve())
@@ -126,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         for key, value in DEMO_ENV.items():
             os.environ.setdefault(key, value)
+    if args.command in METRICS_COMMANDS:  # before anything imports prometheus-client (Django's set-up does)
+        from newsloom.observability import multiproc
+
+        multiproc.prepare(data_dir_of(data_dir))
     setup_django(data_dir)
 
     from newsloom import runtime
@@ -157,6 +169,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from newsloom.commands import feeds
 
         return feeds.run(args)
+    if args.command in {"crawl", "demo"}:
+        from newsloom.observability import metrics
+
+        metrics.process_started(args.command)
     if args.command == "crawl":
         from newsloom.commands import crawl
 

@@ -45,6 +45,12 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_LLM_MODEL": ("unset", "model name sent to that endpoint"),
     "NEWSLOOM_LLM_API_KEY": ("unset", "API key for that endpoint"),
     "NEWSLOOM_API_RATE_LIMIT": ("600/min", "JSON API requests per client and period (s, min, h, day); off for none"),
+    "NEWSLOOM_METRICS_ALLOW_NETWORKS": (
+        "127.0.0.0/8,::1/128", "networks (CIDR, comma-separated) whose clients may read /metrics; empty: none"
+    ),
+    "NEWSLOOM_METRICS_USER": ("unset", "with NEWSLOOM_METRICS_PASSWORD: basic-auth account for /metrics"),
+    "NEWSLOOM_METRICS_PASSWORD": ("unset", "the password of that account"),
+    "NEWSLOOM_LOG_FORMAT": ("text", "text, or json for one JSON object per log line"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -112,6 +118,19 @@ def parse_rate(value: str) -> tuple[int, int] | None:
         raise ValueError(f"a rate is N/PERIOD (e.g. 600/min, 100/10s) or off, not {value!r}")
     seconds = (int(digits) if digits else 1) * _PERIODS[unit]
     return (int(count), seconds) if int(count) > 0 and seconds > 0 else None
+def _networks(value: str | None) -> tuple[str, ...]:
+    """CIDR networks, checked here so that a typo stops the process at start rather than locking everyone out."""
+    if value is None:
+        return ("127.0.0.0/8", "::1/128")
+    networks = tuple(str(ipaddress.ip_network(x.strip(), strict=False)) for x in value.split(",") if x.strip())
+    return networks
+
+
+def _log_format(value: str | None) -> str:
+    fmt = (value or "text").strip().lower()
+    if fmt not in {"text", "json"}:
+        raise ValueError(f"NEWSLOOM_LOG_FORMAT must be text or json, not {value!r}")
+    return fmt
 
 
 @dataclass(frozen=True)
@@ -139,6 +158,10 @@ class Config:
     llm_model: str | None
     llm_api_key: str | None
     api_rate_limit: tuple[int, int] | None  # (requests, seconds) per client; None: no limit
+    metrics_allow_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    metrics_user: str | None = None
+    metrics_password: str | None = None
+    log_format: str = "text"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -173,6 +196,10 @@ class Config:
             llm_model=env.get("NEWSLOOM_LLM_MODEL") or None,
             llm_api_key=env.get("NEWSLOOM_LLM_API_KEY") or None,
             api_rate_limit=parse_rate(env.get("NEWSLOOM_API_RATE_LIMIT") or "600/min"),
+            metrics_allow_networks=_networks(env.get("NEWSLOOM_METRICS_ALLOW_NETWORKS")),
+            metrics_user=env.get("NEWSLOOM_METRICS_USER") or None,
+            metrics_password=env.get("NEWSLOOM_METRICS_PASSWORD") or None,
+            log_format=_log_format(env.get("NEWSLOOM_LOG_FORMAT")),
         )
 
     def ensure_secret_key(self) -> str:

@@ -8,6 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from newsloom.config import Config
+from newsloom.observability.logging import logging_config
 from newsloom.queue import make_huey
 
 CONFIG = Config.from_env()
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsloom.observability.middleware.PageTimingMiddleware",  # first: page latency covers all the rest
     "django.middleware.security.SecurityMiddleware",
     "newsloom.api.middleware.ApiMiddleware",  # /api/ only: gzip, and one error body for Django's own errors
     # outside the page cache: a stored page, and the 400 for a Host not allowed, get these headers as any page does
@@ -140,13 +142,4 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "newsloom": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
-        "huey": {"handlers": ["console"], "level": "WARNING"},
-    },
-}
+LOGGING = logging_config(CONFIG.log_format, debug=DEBUG)

@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from newsloom.api.v1 import api as api_v1
+from newsloom.observability import urls as operations_urls
 from newsloom.web import feed_urls
 
 urlpatterns = [
+    *operations_urls.urlpatterns,  # /metrics, /healthz, /readyz
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("feeds/", include(feed_urls)),
