@@ -33,11 +33,35 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_WORKERS": ("4", "queue worker threads for serve, crawl and worker"),
     "NEWSLOOM_EMBEDDER": ("static", "dense vectors for stories: static (shipped), transformer (extra), none"),
     "NEWSLOOM_EXTRACT_PROCESSES": (
-        "auto", "processes for extraction, tagging and enrichment (auto: one per CPU; 0: in the threads)"
+        "auto",
+        "processes for extraction, tagging and enrichment (auto: one per CPU; 0: in the threads)",
     ),
     "NEWSLOOM_LLM_URL": ("unset", "optional OpenAI-compatible endpoint for abstractive text"),
     "NEWSLOOM_LLM_MODEL": ("unset", "model name sent to that endpoint"),
     "NEWSLOOM_LLM_API_KEY": ("unset", "API key for that endpoint"),
+    # readers' accounts and comments (see README "Accounts and comments")
+    "NEWSLOOM_SIGNUP": ("true", "anyone may create an account (false: only `newsloom users create`)"),
+    "NEWSLOOM_EMAIL_VERIFICATION": ("mandatory", "mandatory, optional or none: a new account's e-mail check"),
+    "NEWSLOOM_EMAIL_URL": ("unset", "smtp://user:password@host:587 (smtps:// for TLS); unset: files in data dir"),
+    "NEWSLOOM_EMAIL_FROM": ("newsloom@localhost", "sender address of account e-mail"),
+    "NEWSLOOM_HTTPS": ("false", "the site is served over HTTPS: Secure session and CSRF cookies"),
+    "NEWSLOOM_TRUSTED_IP_HEADER": ("unset", "header a trusted proxy sets to the client's IP (e.g. X-Real-IP)"),
+    "NEWSLOOM_TRUSTED_PROXY_COUNT": ("0", "proxies in front of the site whose X-Forwarded-For entries count"),
+    "NEWSLOOM_CACHE_URL": ("the database", "shared cache for rate limits: redis://host:6379/1, else a table"),
+    "NEWSLOOM_COMMENT_INTERVAL": ("5", "seconds between two comments of one account"),
+    "NEWSLOOM_NEW_ACCOUNT_COMMENT_INTERVAL": ("30", "the same for an account younger than a day"),
+    "NEWSLOOM_NEW_ACCOUNT_HOURS": ("24", "how long an account counts as new"),
+    "NEWSLOOM_NEW_ACCOUNT_MAX_COMMENTS": ("10", "comments and replies a new account may post"),
+    "NEWSLOOM_NEW_ACCOUNT_MAX_LINKS": ("2", "links a new account may put in one comment"),
+    "NEWSLOOM_HOLD_NEW_ACCOUNTS": ("true", "hold a new account's comments for review"),
+    "NEWSLOOM_HOLD_LINKS": ("3", "comments with this many links or more are held for review (0: never)"),
+    "NEWSLOOM_COMMENTS_PER_IP_MINUTE": ("2", "comments per minute from one IP address"),
+    "NEWSLOOM_COMMENT_EDIT_MINUTES": ("15", "minutes after posting during which the author may edit"),
+    "NEWSLOOM_COMMENT_MAX_CHARS": ("2048", "longest comment, in characters"),
+    "NEWSLOOM_SIGNUPS_PER_IP_DAY": ("3", "new accounts per IP address per day"),
+    "NEWSLOOM_LOGINS_PER_IP_MINUTE": ("6", "sign-in attempts per minute from one IP address"),
+    "NEWSLOOM_LOGIN_LOCKOUT_ATTEMPTS": ("5", "failed sign-ins to one account before it is locked"),
+    "NEWSLOOM_LOGIN_LOCKOUT_MINUTES": ("15", "how long that lock lasts"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -54,6 +78,57 @@ def _processes(value: str | None) -> int:
         cpus = os.cpu_count() or 1
         return cpus if cpus > 1 else 0
     return max(0, int(value))
+
+
+def _verification(value: str | None) -> str:
+    choice = (value or "mandatory").strip().lower()
+    if choice not in {"mandatory", "optional", "none"}:
+        raise ValueError(f"NEWSLOOM_EMAIL_VERIFICATION must be mandatory, optional or none, not {value!r}")
+    return choice
+
+
+@dataclass(frozen=True)
+class CommunityLimits:
+    """The abuse controls of accounts and comments (defaults after Discourse, Isso and Remark42)."""
+
+    signup: bool = True
+    comment_interval: float = 5.0
+    new_account_comment_interval: float = 30.0
+    new_account_hours: float = 24.0
+    new_account_max_comments: int = 10
+    new_account_max_links: int = 2
+    hold_new_accounts: bool = True
+    hold_links: int = 3
+    comments_per_ip_minute: int = 2
+    edit_minutes: float = 15.0
+    max_chars: int = 2048
+    signups_per_ip_day: int = 3
+    logins_per_ip_minute: int = 6
+    lockout_attempts: int = 5
+    lockout_minutes: int = 15
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> CommunityLimits:
+        def number(name: str, default: float) -> float:
+            return max(0.0, float(env.get(name) or default))
+
+        return cls(
+            signup=_flag(env.get("NEWSLOOM_SIGNUP"), default=True),
+            comment_interval=number("NEWSLOOM_COMMENT_INTERVAL", 5),
+            new_account_comment_interval=number("NEWSLOOM_NEW_ACCOUNT_COMMENT_INTERVAL", 30),
+            new_account_hours=number("NEWSLOOM_NEW_ACCOUNT_HOURS", 24),
+            new_account_max_comments=int(number("NEWSLOOM_NEW_ACCOUNT_MAX_COMMENTS", 10)),
+            new_account_max_links=int(number("NEWSLOOM_NEW_ACCOUNT_MAX_LINKS", 2)),
+            hold_new_accounts=_flag(env.get("NEWSLOOM_HOLD_NEW_ACCOUNTS"), default=True),
+            hold_links=int(number("NEWSLOOM_HOLD_LINKS", 3)),
+            comments_per_ip_minute=int(number("NEWSLOOM_COMMENTS_PER_IP_MINUTE", 2)),
+            edit_minutes=number("NEWSLOOM_COMMENT_EDIT_MINUTES", 15),
+            max_chars=max(1, int(number("NEWSLOOM_COMMENT_MAX_CHARS", 2048))),
+            signups_per_ip_day=int(number("NEWSLOOM_SIGNUPS_PER_IP_DAY", 3)),
+            logins_per_ip_minute=max(1, int(number("NEWSLOOM_LOGINS_PER_IP_MINUTE", 6))),
+            lockout_attempts=max(1, int(number("NEWSLOOM_LOGIN_LOCKOUT_ATTEMPTS", 5))),
+            lockout_minutes=max(1, int(number("NEWSLOOM_LOGIN_LOCKOUT_MINUTES", 15))),
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +153,14 @@ class Config:
     llm_url: str | None
     llm_model: str | None
     llm_api_key: str | None
+    community: CommunityLimits = CommunityLimits()
+    email_verification: str = "mandatory"
+    email_url: str | None = None
+    email_from: str = "newsloom@localhost"
+    https: bool = False
+    trusted_ip_header: str | None = None
+    trusted_proxy_count: int = 0
+    cache_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -108,6 +191,14 @@ class Config:
             llm_url=env.get("NEWSLOOM_LLM_URL") or None,
             llm_model=env.get("NEWSLOOM_LLM_MODEL") or None,
             llm_api_key=env.get("NEWSLOOM_LLM_API_KEY") or None,
+            community=CommunityLimits.from_env(env),
+            email_verification=_verification(env.get("NEWSLOOM_EMAIL_VERIFICATION")),
+            email_url=env.get("NEWSLOOM_EMAIL_URL") or None,
+            email_from=env.get("NEWSLOOM_EMAIL_FROM") or "newsloom@localhost",
+            https=_flag(env.get("NEWSLOOM_HTTPS")),
+            trusted_ip_header=(env.get("NEWSLOOM_TRUSTED_IP_HEADER") or "").strip() or None,
+            trusted_proxy_count=max(0, int(env.get("NEWSLOOM_TRUSTED_PROXY_COUNT") or 0)),
+            cache_url=env.get("NEWSLOOM_CACHE_URL") or None,
         )
 
     def ensure_secret_key(self) -> str:

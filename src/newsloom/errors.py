@@ -21,9 +21,11 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      │    └── NotAFeed                  an HTML page or another kind of document; ``feed_links`` lists feeds it
      │                                  advertises, if any
      ├── ExtractionError                a page yields no article text (permanent)
-     └── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
-                                        names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
-                                        not-allowed, invalid
+     ├── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
+     │                                  names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
+     │                                  not-allowed, invalid, too-fast, too-many, too-many-links, banned,
+     │                                  edit-closed
+     └── AccountRefused                 an account change that cannot be made (a name too long, taken, ...)
 """
 
 from __future__ import annotations
@@ -139,3 +141,9 @@ class CommentRejected(NewsloomError):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class AccountRefused(NewsloomError):
+    """A change to a reader's account refused by the accounts actions; ``str(error)`` is the sentence to show."""
+
+    code = "account-refused"

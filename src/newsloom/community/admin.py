@@ -56,14 +56,29 @@ class CommentAdmin(admin.ModelAdmin):
     ordering = ["-created", "-pk"]
     actions = ["hide", "remove", "restore"]
     inlines = [ReportInline]
-    fields = ["text", "body", "author", "article", "story", "parent", "depth", "state", "created", "edited",
-              "changed_at"]
+    fields = [
+        "text",
+        "body",
+        "author",
+        "article",
+        "story",
+        "parent",
+        "depth",
+        "state",
+        "created",
+        "edited",
+        "changed_at",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return super().get_queryset(request).annotate(  # the thread's title without loading its article's text
-            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
-            on_title=Coalesce("article__title", "story__title"),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(  # the thread's title without loading its article's text
+                open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+                on_title=Coalesce("article__title", "story__title"),
+            )
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -31,7 +31,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("articles", "0002_wiregroup_article_clustered_at_article_signature_and_more"),
     ]

@@ -17,7 +17,6 @@ def reinstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("articles", "0004_article_hashtags"),
     ]
