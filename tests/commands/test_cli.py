@@ -28,6 +28,9 @@ COMMANDS = [
     ["migrate"],
     ["createsuperuser"],
     ["eval"],
+    ["users"],
+    ["users", "create"],
+    ["users", "list"],
 ]
 
 
