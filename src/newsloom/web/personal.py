@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from newsloom.accounts import actions as account_actions
 from newsloom.accounts import queries as account_queries
+from newsloom.articles.models import Article
 from newsloom.community.queries import NEWEST, OLDEST
 from newsloom.web.freshness import signed_in
 
@@ -115,3 +116,22 @@ def without_muted(request: HttpRequest, cards: list[Any]) -> list[Any]:
         if card.sources:
             kept.append(card)
     return kept
+
+
+def without_muted_sections(request: HttpRequest, sections: list[Any]) -> list[Any]:
+    """The home page's hashtag sections without stories that only this reader's muted sources cover."""
+    if not signed_in(request) or not sections:
+        return sections
+    muted = account_queries.reader_state(request.user).muted
+    if not muted:
+        return sections
+    ids = {story.pk for section in sections for story in section.stories}
+    heard = set(
+        Article.objects.filter(story_id__in=ids)
+        .exclude(status=Article.Status.PENDING)
+        .exclude(source_id__in=muted)
+        .values_list("story_id", flat=True)
+    )
+    for section in sections:
+        section.stories = [story for story in section.stories if story.pk in heard]
+    return [section for section in sections if section.stories]

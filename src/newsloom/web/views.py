@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "newsloom/_story_cards.html", context)
     if page.number == 1:
-        context["sections"] = listing_pages.hashtag_sections(exclude=[c.story.pk for c in cards[:5]])
+        sections = listing_pages.hashtag_sections(exclude=[c.story.pk for c in cards[:5]])
+        context["sections"] = personal.without_muted_sections(request, sections)
     context["meta"] = meta.site_meta(request, _("Top stories"))
     return render(request, "newsloom/home.html", context)
 
