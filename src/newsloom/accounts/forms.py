@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newsloom.accounts import queries
-from newsloom.accounts.actions import DISPLAY_NAME_MAX, clean_display_name
+from newsloom.accounts.actions import clean_display_name
 from newsloom.accounts.clientip import client_ip
 from newsloom.errors import AccountRefused
 
@@ -24,8 +24,7 @@ HONEYPOT = "website"
 def _display_name_field() -> forms.CharField:
     return forms.CharField(
         label=_("Display name"),
-        required=False,
-        max_length=DISPLAY_NAME_MAX * 2,
+        required=False,  # no maxlength: a long name is refused with a message, not cut by the browser
         help_text=_("Shown beside your comments; your user name when empty."),
     )
 
