@@ -79,3 +79,57 @@ def test_with_javascript_off_the_same_forms_work(live_server: Any, browser: Any,
         assert "edited" in page.locator(".comment .meta").first.inner_text()
     finally:
         context.close()
+
+
+def test_the_readers_pages_pass_axe_and_fit_a_phone(live_server: Any, browser: Any, article: Any) -> None:
+    """axe-core finds no serious or critical violation on the account, reader and moderation pages, and nothing
+    scrolls sideways at 375 px (screenshots in test-artifacts/screenshots)."""
+    from newsloom.community.actions import post_comment, report_comment
+    from tests.web.factories import make_story
+    from tests.web.test_browser import AXE, BLOCKING, SHOTS
+
+    make_story([article], hashtags=["harbour"])
+    staff = reader("moderator", "The Moderator")
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    other = reader("tobias", "Tobias")
+    mine = post_comment(staff, article, "A comment with a link: https://harbour.example/")
+    report_comment(post_comment(other, article, "Reported reply", mine), staff, "spam")
+    script = AXE.read_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    for signed, paths in (
+        (False, ["/en/accounts/login/", "/en/accounts/signup/", "/en/accounts/password/reset/"]),
+        (
+            True,
+            [
+                f"/en/article/{article.pk}",
+                f"/en/story/{article.pk}",
+                "/en/source/loom-herald",
+                "/en/hashtag/harbour",
+                "/en/following",
+                "/en/saved",
+                "/en/settings",
+                "/en/moderation",
+            ],
+        ),
+    ):
+        context = browser.new_context(viewport={"width": 375, "height": 800})
+        page = context.new_page()
+        if signed:
+            sign_in(page, live_server.url, "moderator")
+        for path in paths:
+            page.goto(live_server.url + path)
+            name = "reader-" + path.strip("/").replace("/", "-")
+            page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"):
+                problems.append(f"{path}: scrolls sideways at 375 px")
+            page.add_script_tag(content=script)
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            problems += [
+                f"{path}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes'][:3]]}"
+                for v in result["violations"]
+                if v["impact"] in BLOCKING
+            ]
+        context.close()
+    assert not problems, "\n".join(problems)
