@@ -122,10 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         begin = end
     total = latencies.sum()
     p50, p99 = (np.percentile(latencies, q) * 1000 for q in (50, 99))
-    print(
-        f"all {len(docs)} articles: {len(docs) / total:.0f} articles/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, "
-        f"peak {peak_memory_mb():.0f} MB"
-    )
+    print(f"all {len(docs)} articles: {len(docs) / total:.0f} articles/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, "
+          f"peak {peak_memory_mb():.0f} MB")
     return 0
 
 

@@ -80,13 +80,8 @@ def fetch_only(urls: list[str], workers: int) -> dict[str, float]:
     with httpx.Client(limits=httpx.Limits(max_connections=200)) as client, ThreadPoolExecutor(workers) as pool:
         fetched = sum(1 for size in pool.map(lambda u: len(client.get(u).content), urls) if size)
     seconds = time.perf_counter() - started
-    return {
-        "articles": fetched,
-        "seconds": seconds,
-        "per_second": fetched / seconds,
-        "peak_mb": _peak_mb(),
-        "cpu": _cpu_seconds() - cpu,
-    }
+    return {"articles": fetched, "seconds": seconds, "per_second": fetched / seconds, "peak_mb": _peak_mb(),
+            "cpu": _cpu_seconds() - cpu}
 
 
 def bare(urls: list[str]) -> dict[str, float]:
@@ -99,13 +94,8 @@ def bare(urls: list[str]) -> dict[str, float]:
     started, cpu = time.perf_counter(), _cpu_seconds()
     extracted = sum(1 for html in pages if trafilatura.extract(html, url=None, with_metadata=True))
     seconds = time.perf_counter() - started
-    return {
-        "articles": extracted,
-        "seconds": seconds,
-        "per_second": len(pages) / seconds,
-        "peak_mb": _peak_mb(),
-        "cpu": _cpu_seconds() - cpu,
-    }
+    return {"articles": extracted, "seconds": seconds, "per_second": len(pages) / seconds, "peak_mb": _peak_mb(),
+            "cpu": _cpu_seconds() - cpu}
 
 
 def pipeline(feeds: list[str], workers: int, expected: int) -> dict[str, float]:
@@ -146,27 +136,15 @@ def pipeline(feeds: list[str], workers: int, expected: int) -> dict[str, float]:
     watcher.join()
     ok = Article.objects.filter(status=Article.Status.OK).count()
     ingest = stored[0] if stored else seconds
-    return {
-        "articles": ok,
-        "total": Article.objects.count(),
-        "seconds": seconds,
-        "per_second": ok / seconds,
-        "ingest_seconds": ingest,
-        "ingest_per_second": ok / ingest,
-        "peak_mb": _peak_mb(),
-        "finished": summary.finished,
-        "cpu": cpu,
-    }
+    return {"articles": ok, "total": Article.objects.count(), "seconds": seconds, "per_second": ok / seconds,
+            "ingest_seconds": ingest, "ingest_per_second": ok / ingest, "peak_mb": _peak_mb(),
+            "finished": summary.finished, "cpu": cpu}
 
 
 def child(phase: str, payload: dict[str, object], env: dict[str, str]) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", phase],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
+        [sys.executable, __file__, "--child", phase], input=json.dumps(payload), capture_output=True, text=True,
+        env=env, check=False,
     )
     if out.returncode != 0:
         sys.exit(f"{phase} phase failed:\n{out.stderr}")
@@ -209,47 +187,31 @@ def main() -> None:
             env["NEWSLOOM_DATABASE_URL"] = args.database_url
         build = time.perf_counter()
         with bulk_miniweb(articles=args.articles, feeds=args.feeds) as web:
-            print(
-                f"web: {len(web.articles)} article pages in {len(web.feeds)} feeds "
-                f"(built in {time.perf_counter() - build:.1f} s); {args.workers} worker threads; "
-                f"database {'PostgreSQL' if args.database_url else 'SQLite'}"
-            )
+            print(f"web: {len(web.articles)} article pages in {len(web.feeds)} feeds "
+                  f"(built in {time.perf_counter() - build:.1f} s); {args.workers} worker threads; "
+                  f"database {'PostgreSQL' if args.database_url else 'SQLite'}")
             urls = [a.url for a in web.articles]
             b = child("bare", {"urls": urls}, env)
             f = child("fetch", {"urls": urls, "workers": args.workers}, env)
-            p = child(
-                "pipeline",
-                {"feeds": [f.url for f in web.feeds], "workers": args.workers, "expected": len(web.articles)},
-                env,
-            )
+            p = child("pipeline", {"feeds": [f.url for f in web.feeds], "workers": args.workers,
+                                   "expected": len(web.articles)}, env)
     print(f"{'':28}{'articles':>10}{'seconds':>10}{'articles/s':>12}{'peak MB':>10}{'CPU s':>8}{'CPU ms/art':>12}")
-    for label, r in (
-        ("bare trafilatura.extract", b),
-        ("fetch only (the web ceiling)", f),
-        ("newsloom crawl --once", p),
-    ):
-        print(
-            f"{label:28}{r['articles']:>10.0f}{r['seconds']:>10.2f}{r['per_second']:>12.1f}{r['peak_mb']:>10.0f}"
-            f"{r['cpu']:>8.1f}{1000 * r['cpu'] / max(r['articles'], 1):>12.1f}"
-        )
-    print(
-        f"{'  of which: articles stored':28}{p['articles']:>10.0f}{p['ingest_seconds']:>10.2f}"
-        f"{p['ingest_per_second']:>12.1f}   (fetch, extract, tag, store; stories and enrichment follow)"
-    )
+    for label, r in (("bare trafilatura.extract", b), ("fetch only (the web ceiling)", f),
+                     ("newsloom crawl --once", p)):
+        print(f"{label:28}{r['articles']:>10.0f}{r['seconds']:>10.2f}{r['per_second']:>12.1f}{r['peak_mb']:>10.0f}"
+              f"{r['cpu']:>8.1f}{1000 * r['cpu'] / max(r['articles'], 1):>12.1f}")
+    print(f"{'  of which: articles stored':28}{p['articles']:>10.0f}{p['ingest_seconds']:>10.2f}"
+          f"{p['ingest_per_second']:>12.1f}   (fetch, extract, tag, store; stories and enrichment follow)")
     per_article = p["cpu"] / max(p["articles"], 1) / (b["cpu"] / max(b["articles"], 1))
-    print(
-        f"CPU per article, pipeline / bare extraction: {per_article:.2f}"
-        " (the loopback web's own serving is not counted; machines are noisy, CPU time much less so)"
-    )
+    print(f"CPU per article, pipeline / bare extraction: {per_article:.2f}"
+          " (the loopback web's own serving is not counted; machines are noisy, CPU time much less so)")
     ingest = p["ingest_per_second"] / b["per_second"]
     print(f"ingest / bare extraction throughput: {ingest:.2f} (overhead {100 * (1 / ingest - 1):+.0f} %)")
     ratio = p["per_second"] / b["per_second"]
     print(f"pipeline / bare extraction throughput: {ratio:.2f} (overhead {100 * (1 / ratio - 1):+.0f} %)")
     floor = b["seconds"] + f["seconds"]
-    print(
-        f"pipeline time / (fetch only + bare extraction): {p['seconds'] / floor:.2f} "
-        f"(overhead {100 * (p['seconds'] / floor - 1):+.0f} % over doing the two alone, one after the other)"
-    )
+    print(f"pipeline time / (fetch only + bare extraction): {p['seconds'] / floor:.2f} "
+          f"(overhead {100 * (p['seconds'] / floor - 1):+.0f} % over doing the two alone, one after the other)")
     if p["articles"] < len(web.articles) or not p["finished"]:
         print(f"WARNING: pipeline stored {p['articles']} of {len(web.articles)} articles with full text")
 

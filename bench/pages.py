@@ -94,12 +94,8 @@ def free_port() -> int:
 
 def _env(data_dir: Path, database_url: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSLOOM_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update(
-        NEWSLOOM_DATA_DIR=str(data_dir),
-        NEWSLOOM_FETCH_ALLOW_PRIVATE="true",
-        NEWSLOOM_FETCH_PER_HOST_DELAY="0",
-        PYTHONUNBUFFERED="1",
-    )
+    env.update(NEWSLOOM_DATA_DIR=str(data_dir), NEWSLOOM_FETCH_ALLOW_PRIVATE="true",
+               NEWSLOOM_FETCH_PER_HOST_DELAY="0", PYTHONUNBUFFERED="1")
     if database_url:
         env["NEWSLOOM_DATABASE_URL"] = database_url
     return env
@@ -125,9 +121,8 @@ def fresh_database(url: str | None) -> Iterator[str | None]:
 
 
 def newsloom(env: dict[str, str], *args: str, timeout: float = 900) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=REPO
-    )
+    done = subprocess.run([sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
     if done.returncode != 0:
         raise SystemExit(f"newsloom {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     return done.stderr
@@ -139,16 +134,8 @@ def serving(env: dict[str, str], worker: bool, processes: int | None) -> Iterato
     base = f"http://127.0.0.1:{port}"
     log_path = Path(env["NEWSLOOM_DATA_DIR"]) / "serve.log"
     log = log_path.open("w")
-    command = [
-        sys.executable,
-        "-m",
-        "newsloom",
-        "serve",
-        "--port",
-        str(port),
-        *([] if worker else ["--no-worker"]),
-        *(["--processes", str(processes)] if processes else []),
-    ]
+    command = [sys.executable, "-m", "newsloom", "serve", "--port", str(port), *([] if worker else ["--no-worker"]),
+               *(["--processes", str(processes)] if processes else [])]
     proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -249,21 +236,8 @@ def load(base: str, name: str, path: str, clients: int, seconds: float) -> Resul
 
 def wrk(script: Path, url: str, connections: int, seconds: int) -> Result:
     """One wrk run: ``connections`` keep-alive connections on one thread for ``seconds``."""
-    command = [
-        "wrk",
-        "-t",
-        "1",
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "30s",
-        "--latency",
-        "-s",
-        str(script),
-        url,
-    ]
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
+               "-s", str(script), url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     line = next((x for x in done.stdout.splitlines() if x.startswith("NEWSLOOM-WRK ")), None)
     if done.returncode != 0 or line is None:
@@ -322,37 +296,26 @@ def alone(base: str, path: str, requests: int = 100) -> tuple[float, float]:
 def report(results: list[Result], solo: dict[str, tuple[float, float]], checks: dict[str, str], clients: int) -> None:
     ceiling = results[0].per_second if results and results[0].name == "static" else 0.0
     print(f"{'':<9} {'':<40} {f'{clients} clients':^34} {'1 client':^17}")
-    print(
-        f"{'page':<9} {'path':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'×static':>7} {'errors':>6}  "
-        f"{'p50 ms':>7} {'p99 ms':>7}  conditional"
-    )
+    print(f"{'page':<9} {'path':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'×static':>7} {'errors':>6}  "
+          f"{'p50 ms':>7} {'p99 ms':>7}  conditional")
     for r in results:
         ratio = r.per_second / ceiling if ceiling else float("nan")
         p50, p99 = solo.get(r.name, (float("nan"), float("nan")))
-        print(
-            f"{r.name:<9} {r.path[:40]:<40} {r.per_second:>7.0f} {r.p50:>7.1f} "
-            f"{r.p99:>7.1f} {ratio:>7.2f} {r.errors:>6}  {p50:>7.1f} {p99:>7.1f}  "
-            f"{checks.get(r.name, '')}"
-        )
+        print(f"{r.name:<9} {r.path[:40]:<40} {r.per_second:>7.0f} {r.p50:>7.1f} "
+              f"{r.p99:>7.1f} {ratio:>7.2f} {r.errors:>6}  {p50:>7.1f} {p99:>7.1f}  "
+              f"{checks.get(r.name, '')}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument(
-        "--with-worker",
-        action="store_true",
-        help="keep serve's in-process queue consumer (it polls the stopped mini-web and enriches)",
-    )
+    parser.add_argument("--with-worker", action="store_true",
+                        help="keep serve's in-process queue consumer (it polls the stopped mini-web and enriches)")
     parser.add_argument("--database-url", help="a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/newsloom")
     parser.add_argument("--processes", type=int, help="newsloom serve --processes (default: its own, one per CPU)")
-    parser.add_argument(
-        "--client",
-        choices=["auto", "wrk", "python"],
-        default="auto",
-        help="load generator (auto: wrk when it is installed, else Python threads)",
-    )
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
+                        help="load generator (auto: wrk when it is installed, else Python threads)")
     args = parser.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     if use_wrk and shutil.which("wrk") is None:
@@ -367,10 +330,8 @@ def main() -> int:
             log = newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
             summary = [line for line in log if "articles with full text" in line] or log[-1:]
             print(f"demo data built in {time.perf_counter() - started:.0f} s: {summary[-1] if summary else ''}")
-            print(
-                f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
-                f"page type, {os.cpu_count()} cores shared by clients and server"
-            )
+            print(f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
+                  f"page type, {os.cpu_count()} cores shared by clients and server")
             print(f"client: {wrk_version() + ', 1 thread' if use_wrk else 'Python, httpx in threads'}")
             script = data_dir / "report.lua"
             script.write_text(WRK_SCRIPT)

@@ -25,9 +25,8 @@ def pool() -> Iterator[CpuPool]:
 def test_same_result_as_in_thread(pool: CpuPool) -> None:
     page = article_page("Council approves flood barrier", LOREM).encode()
     in_child = pool(page, url="http://x.test/a", exclude=["Daily Lantern"])
-    in_thread = read_article(
-        page, url="http://x.test/a", detector=LanguageDetector(["en", "de"]), exclude=["Daily Lantern"]
-    )
+    in_thread = read_article(page, url="http://x.test/a", detector=LanguageDetector(["en", "de"]),
+                             exclude=["Daily Lantern"])
     assert in_child == in_thread and in_child.language == "en" and in_child.hashtags
 
 

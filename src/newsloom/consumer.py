@@ -75,21 +75,13 @@ class InProcessConsumer(Consumer):
     def __init__(self, huey: Huey, *, workers: int = 4, periodic: bool = True) -> None:
         self.busy = _Busy()
         super().__init__(
-            huey,
-            workers=workers,
-            periodic=periodic,
-            worker_type="thread",
-            initial_delay=0.05,
-            max_delay=0.5,
+            huey, workers=workers, periodic=periodic, worker_type="thread", initial_delay=0.05, max_delay=0.5,
             check_worker_health=False,
         )
 
     def _create_worker(self) -> Worker:
         worker = _TrackedWorker(
-            huey=self.huey,
-            stop_flag=self.stop_flag,
-            default_delay=self.default_delay,
-            max_delay=self.max_delay,
+            huey=self.huey, stop_flag=self.stop_flag, default_delay=self.default_delay, max_delay=self.max_delay,
             backoff=self.backoff,
         )
         worker.busy = self.busy
@@ -107,11 +99,7 @@ class InProcessConsumer(Consumer):
 
 
 def run_until_idle(
-    huey: Huey,
-    *,
-    workers: int = 4,
-    tick: Callable[[], None] | None = None,
-    horizon: float = 15.0,
+    huey: Huey, *, workers: int = 4, tick: Callable[[], None] | None = None, horizon: float = 15.0,
     timeout: float | None = None,
 ) -> bool:
     """Consume the queue until all work is done; ``tick`` is called a few times a second (progress bars).

@@ -98,15 +98,8 @@ class CpuPool:
                 raise ExtractionError(f"{worker} took longer than {self.timeout:.0f} seconds") from exc
         raise AssertionError("unreachable")
 
-    def __call__(
-        self,
-        page: bytes | str,
-        *,
-        url: str,
-        charset: str | None = None,
-        detector: LanguageDetector | None = None,
-        exclude: Iterable[str] = (),
-    ) -> ExtractedArticle:
+    def __call__(self, page: bytes | str, *, url: str, charset: str | None = None,
+                 detector: LanguageDetector | None = None, exclude: Iterable[str] = ()) -> ExtractedArticle:
         return self._run("the text extractor", "this page", _extract_in_child, page, url, charset, tuple(exclude))
 
     def enrich(self, story: StoryInput, embedder_name: str) -> StoryEnrichment:

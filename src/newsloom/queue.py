@@ -29,9 +29,8 @@ def make_huey(queue_url: str, *, workers: int = 4, immediate: bool = False) -> H
     parts = urlsplit(queue_url)
     if parts.scheme == "sqlite":
         path = parts.path
-        return SqliteHuey(
-            "newsloom", filename=path, immediate=immediate, timeout=30, results=False, storage_class=QueueFileStorage
-        )
+        return SqliteHuey("newsloom", filename=path, immediate=immediate, timeout=30, results=False,
+                          storage_class=QueueFileStorage)
     if parts.scheme in {"redis", "rediss"}:
         # the priority flavour (Redis >= 5): story building and enrichment go ahead of a long ingest backlog
         return PriorityRedisHuey("newsloom", url=queue_url, immediate=immediate, results=False)

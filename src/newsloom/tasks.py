@@ -100,9 +100,8 @@ def request_enrichment(delay: float = ENRICH_DEBOUNCE) -> None:
 
 def _enrich_one(story_id: str, enricher: runtime.StoryEnricher | None) -> bool:
     try:
-        return story_actions.enrich_story(
-            story_id, embedder=runtime.embedder() if enricher is None else None, llm=runtime.llm(), enricher=enricher
-        )
+        return story_actions.enrich_story(story_id, embedder=runtime.embedder() if enricher is None else None,
+                                          llm=runtime.llm(), enricher=enricher)
     except ExtractionError as exc:  # its enrichment crashed or hung a worker process: the other stories go on
         log.warning("story %s not enriched: %s", story_id, exc)
         return False

@@ -19,16 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def entry(link: str, title: str = "Flood barrier approved", published: datetime | None = None) -> FeedEntry:
     return FeedEntry(
-        guid=link,
-        link=link,
-        title=title,
-        author=None,
-        published=published or datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
-        updated=None,
-        summary="<p>The council approved the <b>barrier</b>.</p>",
-        content_html="",
-        categories=(),
-        image=None,
+        guid=link, link=link, title=title, author=None,
+        published=published or datetime(2026, 11, 20, 9, 0, tzinfo=UTC), updated=None,
+        summary="<p>The council approved the <b>barrier</b>.</p>", content_html="", categories=(), image=None,
     )
 
 
@@ -51,18 +44,8 @@ def test_record_entries_is_idempotent_and_strips_tracking(pipeline, feed, server
 
 def test_entries_without_usable_links_are_skipped(pipeline, feed) -> None:
     bad = [entry("javascript:alert(1)"), entry("mailto:x@example.test")]
-    no_link = FeedEntry(
-        guid="g",
-        link=None,
-        title="t",
-        author=None,
-        published=None,
-        updated=None,
-        summary="",
-        content_html="",
-        categories=(),
-        image=None,
-    )
+    no_link = FeedEntry(guid="g", link=None, title="t", author=None, published=None, updated=None, summary="",
+                        content_html="", categories=(), image=None)
     assert actions.record_entries(feed, [*bad, no_link]) == []
     assert not Article.objects.exists()
 
@@ -129,19 +112,9 @@ def test_links_to_private_addresses_are_refused(settings, pipeline, feed) -> Non
 
 def _extracted(published: datetime | None, has_time: bool) -> ExtractedArticle:
     return ExtractedArticle(
-        url="http://x.test/a",
-        canonical_url="http://x.test/a",
-        title="t",
-        author=None,
-        published=published,
-        published_has_time=has_time,
-        text="t",
-        html="<p>t</p>",
-        site_name=None,
-        lead_image=None,
-        language="en",
-        description=None,
-        word_count=1,
+        url="http://x.test/a", canonical_url="http://x.test/a", title="t", author=None, published=published,
+        published_has_time=has_time, text="t", html="<p>t</p>", site_name=None, lead_image=None, language="en",
+        description=None, word_count=1,
     )
 
 

@@ -29,19 +29,12 @@ POSTGRES = connection.vendor == "postgresql"
 OK = Article.Status.OK
 
 
-def make(
-    source: Source, title: str, text: str, *, published: datetime | None = None, language: str = "en", status: str = OK
-) -> Article:
+def make(source: Source, title: str, text: str, *, published: datetime | None = None, language: str = "en",
+         status: str = OK) -> Article:
     aid = uuid.uuid4().hex
     return Article.objects.create(
-        id=aid,
-        url=f"http://{source.slug}.test/{aid}",
-        canonical_url=f"http://{source.slug}.test/{aid}",
-        source=source,
-        title=title,
-        text=text,
-        language=language,
-        status=status,
+        id=aid, url=f"http://{source.slug}.test/{aid}", canonical_url=f"http://{source.slug}.test/{aid}",
+        source=source, title=title, text=text, language=language, status=status,
         published_at=published or datetime(2026, 11, 20, 9, tzinfo=UTC),
     )
 
@@ -63,7 +56,6 @@ def herald(db) -> Source:  # type: ignore[no-untyped-def]
 
 # -- the query language, without a database --
 
-
 def test_parse_query_understands_phrases_exclusions_and_or() -> None:
     parsed = parse_query('flood "river barrier" -council storm OR rain')
     assert parsed.clauses == [[Term(("flood",))], [Term(("river", "barrier"))], [Term(("storm",)), Term(("rain",))]]
@@ -71,7 +63,7 @@ def test_parse_query_understands_phrases_exclusions_and_or() -> None:
     assert parse_query("NOT council barr*").excluded == [Term(("council",))]
     assert parse_query("barr*").clauses == [[Term(("barr",), prefix=True)]]
     assert parse_query('"unclosed phrase').clauses == [[Term(("unclosed", "phrase"))]]
-    assert parse_query('AND OR ( * - "" :').clauses == []
+    assert parse_query("AND OR ( * - \"\" :").clauses == []
     assert parse_query("don't e-mail").clauses == [[Term(("don", "t"))], [Term(("e", "mail"))]]
 
 
@@ -82,7 +74,6 @@ def test_mark_snippet_escapes_and_always_balances() -> None:
 
 
 # -- search on the database --
-
 
 @pytest.mark.django_db
 def test_title_matches_rank_first_and_text_matches_follow(gazette: Source) -> None:
@@ -133,10 +124,8 @@ def test_pages_of_results_and_the_total(gazette: Source) -> None:
 
 @pytest.mark.django_db
 def test_snippets_are_html_safe(gazette: Source) -> None:
-    hostile = (
-        "Police said <script>alert('flood')</script> and <img src=x onerror=alert(1)> were found near the "
-        "flood wall & the \ue000 river \ue001 bank."
-    )
+    hostile = ("Police said <script>alert('flood')</script> and <img src=x onerror=alert(1)> were found near the "
+               "flood wall & the \ue000 river \ue001 bank.")
     make(gazette, "Flood <b>wall</b> breached", hostile)
     [hit] = search("flood").results
     assert "&lt;script&gt;" in hit.snippet_html and "<script" not in hit.snippet_html
@@ -147,31 +136,9 @@ def test_snippets_are_html_safe(gazette: Source) -> None:
 
 
 HOSTILE = [
-    '"unclosed',
-    "AND OR (",
-    "*",
-    "-",
-    '""',
-    "NOT",
-    "OR",
-    "title:flood",
-    "flood NEAR(x y",
-    "^flood",
-    "flood)",
-    "'; DROP TABLE articles_article; --",
-    "\x00flood",
-    "flood" * 200,
-    ")))(((",
-    "-flood",
-    "OR flood",
-    "flood OR",
-    '"flood" -"council"',
-    "{title text}: flood",
-    "flood AND",
-    "\\",
-    "%s %%",
-    "\ue000flood\ue001",
-    "ünïcödé flood",
+    '"unclosed', "AND OR (", "*", "-", '""', "NOT", "OR", "title:flood", "flood NEAR(x y", "^flood", "flood)",
+    "'; DROP TABLE articles_article; --", "\x00flood", "flood" * 200, ")))(((", "-flood", "OR flood", "flood OR",
+    '"flood" -"council"', "{title text}: flood", "flood AND", "\\", "%s %%", "\ue000flood\ue001", "ünïcödé flood",
 ]
 
 
@@ -211,7 +178,7 @@ def test_any_text_is_a_safe_query(gazette: Source, query: str) -> None:
 
 @pytest.mark.django_db
 @hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=st.text(alphabet="电信網袭击东京の大雨ab -\"*OR|%_\\'", max_size=30))
+@given(query=st.text(alphabet='电信網袭击东京の大雨ab -"*OR|%_\\\'', max_size=30))
 def test_any_chinese_or_japanese_query_is_safe(gazette: Source, query: str) -> None:
     make(gazette, "新加坡电信遭网络袭击", "东京の大雨。电信 ab 网络袭击。")
     page = search(query)
@@ -220,38 +187,16 @@ def test_any_chinese_or_japanese_query_is_safe(gazette: Source, query: str) -> N
 
 # -- the index follows every write --
 
-
 def _entry(link: str, title: str) -> FeedEntry:
-    return FeedEntry(
-        guid=link,
-        link=link,
-        title=title,
-        author=None,
-        published=datetime(2026, 11, 20, 9, tzinfo=UTC),
-        updated=None,
-        summary="<p>Feed summary about sandbags.</p>",
-        content_html="",
-        categories=(),
-        image=None,
-    )
+    return FeedEntry(guid=link, link=link, title=title, author=None, published=datetime(2026, 11, 20, 9, tzinfo=UTC),
+                     updated=None, summary="<p>Feed summary about sandbags.</p>", content_html="", categories=(),
+                     image=None)
 
 
 def _extracted(url: str, canonical: str, title: str, text: str) -> ExtractedArticle:
-    return ExtractedArticle(
-        url=url,
-        canonical_url=canonical,
-        title=title,
-        author=None,
-        published=None,
-        published_has_time=False,
-        text=text,
-        html=f"<p>{text}</p>",
-        site_name=None,
-        lead_image=None,
-        language="en",
-        description=None,
-        word_count=len(text.split()),
-    )
+    return ExtractedArticle(url=url, canonical_url=canonical, title=title, author=None, published=None,
+                            published_has_time=False, text=text, html=f"<p>{text}</p>", site_name=None,
+                            lead_image=None, language="en", description=None, word_count=len(text.split()))
 
 
 @pytest.mark.django_db(transaction=True)
@@ -262,9 +207,8 @@ def test_rekeyed_updated_and_deleted_articles(gazette: Source) -> None:
     assert search("pending").results == []  # not readable yet
 
     # re-keyed under the canonical URL: insert + delete, with the extracted text
-    outcome = actions.store_extracted(
-        old_id, _extracted(link, canonical, "Barrier approved", "Engineers cheered."), final_url=link
-    )
+    outcome = actions.store_extracted(old_id, _extracted(link, canonical, "Barrier approved", "Engineers cheered."),
+                                      final_url=link)
     new_id = article_id(canonical)
     assert outcome.article_id == new_id != old_id
     assert ids(search("engineers")) == [new_id] and ids(search("barrier")) == [new_id]
@@ -308,11 +252,8 @@ def test_index_heals_after_a_table_rebuild(gazette: Source) -> None:
 
 def test_chinese_and_japanese_words_are_found_inside_unspaced_text(gazette: Source) -> None:
     # both engines read an unspaced clause as one word: "电信" used to find nothing in "新加坡电信在澳大利亚…"
-    telecom = make(
-        gazette,
-        "新加坡电信澳洲子公司遭网络袭击",
-        "新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户的数据。Optus没有受到影响。",
-    )
+    telecom = make(gazette, "新加坡电信澳洲子公司遭网络袭击",
+                   "新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户的数据。Optus没有受到影响。")
     floods = make(gazette, "東京で大雨", "東京で記録的な大雨が降り、多くの電車が止まった。")
     english = make(gazette, "Singtel unit hacked", "A Singtel subsidiary in Australia was hacked, Optus said.")
     assert ids(search("电信")) == [telecom.pk]

@@ -40,15 +40,10 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def newsloom(
-    env: dict[str, str], *args: str, timeout: float = 300, check: bool = True, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def newsloom(env: dict[str, str], *args: str, timeout: float = 300, check: bool = True,
+             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
-        [sys.executable, "-m", "newsloom", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        [sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True, timeout=timeout,
         input=stdin,
     )
     if check and result.returncode != 0:

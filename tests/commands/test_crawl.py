@@ -45,9 +45,8 @@ FEED_CASES = {
 @pytest.fixture
 def hostile_web(settings, pipeline, server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     """Private addresses refused (as in production); only the loopback test server itself is trusted."""
-    settings.CONFIG = dataclasses.replace(
-        settings.CONFIG, fetch_allow_private=False, fetch_timeout=3.0, fetch_max_bytes=2 * 1024 * 1024
-    )
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, fetch_allow_private=False, fetch_timeout=3.0,
+                                          fetch_max_bytes=2 * 1024 * 1024)
     fetcher = Fetcher(runtime.fetch_policy(), unsafe_test_trusted_hosts=[f"{server.host}:{server.port}"])
     monkeypatch.setattr(runtime, "fetcher", lambda: fetcher)
     names = install_hostile_routes(server)

@@ -37,11 +37,8 @@ def test_a_chinese_story_end_to_end(settings, pipeline, server: LocalServer) -> 
     copy = server.serve("/c/1", article_page("新电信澳洲子公司遭网袭", ["（本报讯）", *AGENCY]))
     own = server.serve("/b/1", article_page("新加坡电信：网络袭击与Optus无关", OWN))
     server.serve("/a.xml", rss([("新加坡电信澳洲子公司遭网络袭击", agency)]), "application/rss+xml")
-    server.serve(
-        "/b.xml",
-        rss([("新加坡电信：网络袭击与Optus无关", own), ("新电信澳洲子公司遭网袭", copy)]),
-        "application/rss+xml",
-    )
+    server.serve("/b.xml", rss([("新加坡电信：网络袭击与Optus无关", own), ("新电信澳洲子公司遭网袭", copy)]),
+                 "application/rss+xml")
     create_feed(server.url("/a.xml"), ensure_source("联合早报"))
     create_feed(server.url("/b.xml"), ensure_source("星洲日报"))
 

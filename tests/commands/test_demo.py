@@ -46,10 +46,7 @@ def test_demo_ingests_the_mini_web_and_serves_the_site(cli_env: dict[str, str]) 
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsloom", "demo", "--port", str(port), "--mini-web-port", "0"],
-        env=cli_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         home = wait_for(f"http://127.0.0.1:{port}/en/", timeout=180)
@@ -122,12 +119,8 @@ def test_a_crawl_killed_midway_resumes_with_nothing_lost_or_doubled(cli_env: dic
         opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}</body></opml>')
         newsloom(slow, "feeds", "import", str(opml))
         db = Path(slow["NEWSLOOM_DATA_DIR"]) / "newsloom.sqlite3"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newsloom", "crawl", "--once"],
-            env=slow,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = subprocess.Popen([sys.executable, "-m", "newsloom", "crawl", "--once"], env=slow,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 120
         while _ok_count(db) < 10 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)

@@ -61,13 +61,10 @@ def test_a_port_in_use_is_refused_before_serving(cli_env: dict[str, str]) -> Non
 
 
 def _feed(server: LocalServer, name: str) -> list[str]:
-    pages = [
-        server.serve(f"/{name}/{i}", article_page(f"{name} story {i}", [f"{name} story {i} begins.", *LOREM[i:]]))
-        for i in range(2)
-    ]
-    server.serve(
-        f"/{name}.xml", rss([(f"{name} story {i}", url) for i, url in enumerate(pages)]), "application/rss+xml"
-    )
+    pages = [server.serve(f"/{name}/{i}", article_page(f"{name} story {i}", [f"{name} story {i} begins.", *LOREM[i:]]))
+             for i in range(2)]
+    server.serve(f"/{name}.xml", rss([(f"{name} story {i}", url) for i, url in enumerate(pages)]),
+                 "application/rss+xml")
     return pages
 
 
@@ -85,13 +82,8 @@ def test_the_embedded_queue_runs_in_exactly_one_web_process_and_moves_when_it_di
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "newsloom", "serve", "--port", str(port), "--processes", "3"],
-            env=env,
-            stdout=out,
-            stderr=out,
-            text=True,
-        )
+        proc = subprocess.Popen([sys.executable, "-m", "newsloom", "serve", "--port", str(port), "--processes", "3"],
+                                env=env, stdout=out, stderr=out, text=True)
 
     def consumers() -> list[int]:
         return [int(pid) for pid in CONSUMER_LINE.findall(log.read_text())]

@@ -18,10 +18,8 @@ from tests.support.httpserver import LocalServer
 
 
 def _serve_site(server: LocalServer) -> list[str]:
-    pages = [
-        server.serve(f"/w/{i}", article_page(f"Worker story {i}", [f"Worker story {i} begins.", *LOREM[i:]]))
-        for i in range(3)
-    ]
+    pages = [server.serve(f"/w/{i}", article_page(f"Worker story {i}", [f"Worker story {i} begins.", *LOREM[i:]]))
+             for i in range(3)]
     server.serve("/feed.xml", rss([(f"Worker story {i}", url) for i, url in enumerate(pages)]), "application/rss+xml")
     return pages
 
@@ -45,25 +43,10 @@ def test_worker_consumes_the_queue(cli_env: dict[str, str], server: LocalServer,
         env["NEWSLOOM_QUEUE_URL"] = "redis://127.0.0.1:6379/9"
         redis.Redis.from_url(env["NEWSLOOM_QUEUE_URL"]).flushdb()
     pages = _serve_site(server)
-    newsloom(
-        env,
-        "feeds",
-        "add",
-        server.url("/feed.xml"),
-        "--source",
-        f"Worker {uuid.uuid4().hex[:6]}",
-        "--delay",
-        "0.05",
-        "--concurrency",
-        "1",
-    )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "newsloom", "worker", "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    newsloom(env, "feeds", "add", server.url("/feed.xml"), "--source", f"Worker {uuid.uuid4().hex[:6]}",
+             "--delay", "0.05", "--concurrency", "1")
+    worker = subprocess.Popen([sys.executable, "-m", "newsloom", "worker", "--workers", "2"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         rows = _wait_for_articles(env, len(pages))
     finally:
@@ -80,43 +63,21 @@ def test_worker_consumes_the_queue(cli_env: dict[str, str], server: LocalServer,
         redis.Redis.from_url(env["NEWSLOOM_QUEUE_URL"]).flushdb()
 
 
-_WORDS = [
-    "harbour",
-    "ferry",
-    "tariff",
-    "glacier",
-    "orchestra",
-    "vaccine",
-    "satellite",
-    "election",
-    "drought",
-    "festival",
-    "bridge",
-    "lottery",
-    "museum",
-    "railway",
-    "wildfire",
-    "summit",
-    "refinery",
-    "stadium",
-    "parliament",
-    "vineyard",
-]
+_WORDS = ["harbour", "ferry", "tariff", "glacier", "orchestra", "vaccine", "satellite", "election", "drought",
+          "festival", "bridge", "lottery", "museum", "railway", "wildfire", "summit", "refinery", "stadium",
+          "parliament", "vineyard"]
 
 
 def _paragraphs(seed: int) -> list[str]:
     """Three paragraphs of their own for page ``seed`` (distinct words, so no two pages look like wire copies)."""
     words = [_WORDS[(seed * 7 + k * 3) % len(_WORDS)] for k in range(12)]
-    return [
-        f"Story {seed} opens: the {words[0]} and the {words[1]} dominate talk in district {seed * 13}.",
-        f"Officials linked the {words[2]} to the {words[3]}, while critics blamed the {words[4]} budget.",
-        f"By evening the {words[5]} report on the {words[6]} and {words[7]} reached {seed * 101} readers.",
-    ]
+    return [f"Story {seed} opens: the {words[0]} and the {words[1]} dominate talk in district {seed * 13}.",
+            f"Officials linked the {words[2]} to the {words[3]}, while critics blamed the {words[4]} budget.",
+            f"By evening the {words[5]} report on the {words[6]} and {words[7]} reached {seed * 101} readers."]
 
 
-def test_two_workers_share_one_redis_queue_without_loss_or_duplicates(
-    cli_env: dict[str, str], server: LocalServer
-) -> None:
+def test_two_workers_share_one_redis_queue_without_loss_or_duplicates(cli_env: dict[str, str],
+                                                                      server: LocalServer) -> None:
     """Scale-out: two worker processes (one running the schedule) on one Redis queue and one database; every page
     is stored once, wire copies are grouped and every article sits in exactly one story."""
     import redis
@@ -125,25 +86,17 @@ def test_two_workers_share_one_redis_queue_without_loss_or_duplicates(
     queue = redis.Redis.from_url(env["NEWSLOOM_QUEUE_URL"])
     queue.flushdb()
     own = [server.serve(f"/a/{i}", article_page(f"Gazette report {i}", _paragraphs(i))) for i in range(4)]
-    copies = [
-        server.serve(f"/b/{i}", article_page(f"Courier: report {i}", ["From the wires.", *_paragraphs(i)]))
-        for i in range(2)
-    ]
+    copies = [server.serve(f"/b/{i}", article_page(f"Courier: report {i}", ["From the wires.", *_paragraphs(i)]))
+              for i in range(2)]
     others = [server.serve(f"/b/{i}", article_page(f"Courier report {i}", _paragraphs(i))) for i in range(10, 12)]
     server.serve("/a.xml", rss([(f"Gazette report {i}", url) for i, url in enumerate(own)]), "application/rss+xml")
-    server.serve("/b.xml", rss([(f"Courier {i}", url) for i, url in enumerate(copies + others)]), "application/rss+xml")
+    server.serve("/b.xml", rss([(f"Courier {i}", url) for i, url in enumerate(copies + others)]),
+                 "application/rss+xml")
     for path, name in (("/a.xml", "Gazette"), ("/b.xml", "Courier")):
         newsloom(env, "feeds", "add", server.url(path), "--source", name, "--delay", "0.05")
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "newsloom", "worker", "--workers", "2", *extra],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for extra in ([], ["--no-scheduler"])
-    ]
+    workers = [subprocess.Popen([sys.executable, "-m", "newsloom", "worker", "--workers", "2", *extra], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for extra in ([], ["--no-scheduler"])]
     try:
         rows = _wait_for_articles(env, 8)
     finally:
@@ -174,11 +127,6 @@ def test_per_feed_politeness_overrides(cli_env: dict[str, str], server: LocalSer
 
 
 def test_worker_help_mentions_scale_out() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "newsloom", "worker", "--help"],
-        capture_output=True,
-        text=True,
-        env={**os.environ},
-        check=True,
-    ).stdout
+    out = subprocess.run([sys.executable, "-m", "newsloom", "worker", "--help"], capture_output=True, text=True,
+                         env={**os.environ}, check=True).stdout
     assert "--no-scheduler" in out

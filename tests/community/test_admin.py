@@ -24,9 +24,8 @@ def moderator(client: Client) -> Client:
     return client
 
 
-def test_the_queue_lists_reported_comments_with_their_reports(
-    moderator: Client, article: Article, reader: Any, other_reader: Any
-) -> None:
+def test_the_queue_lists_reported_comments_with_their_reports(moderator: Client, article: Article, reader: Any,
+                                                              other_reader: Any) -> None:
     reported = post_comment(reader, article, "Cheap pumps, click here")
     post_comment(reader, article, "A fair point")
     report_comment(reported, other_reader, Report.Reason.SPAM, "an advert")
@@ -39,9 +38,8 @@ def test_the_queue_lists_reported_comments_with_their_reports(
 
 
 @pytest.mark.parametrize(("action", "state"), [("hide", "hidden"), ("remove", "removed"), ("restore", "visible")])
-def test_moderation_actions(
-    moderator: Client, article: Article, reader: Any, other_reader: Any, action: str, state: str
-) -> None:
+def test_moderation_actions(moderator: Client, article: Article, reader: Any, other_reader: Any, action: str,
+                            state: str) -> None:
     comments = [post_comment(reader, article, f"Comment {i}") for i in range(2)]
     report = report_comment(comments[0], other_reader, Report.Reason.ABUSE)
     if action == "restore":

@@ -12,16 +12,13 @@ from newsloom.core.ingest.polling import parse_retry_after
 from newsloom.core.reading.pagemeta import plausible_datetime
 
 
-@pytest.mark.parametrize(
-    ("value", "expected", "has_time"),
-    [
-        ("2024-05-01T10:30:00Z", datetime(2024, 5, 1, 10, 30, tzinfo=UTC), True),
-        ("2024-05-01 10:30:00+0200", datetime(2024, 5, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))), True),
-        ("2024-05-01", datetime(2024, 5, 1, tzinfo=UTC), False),
-        ("Wed, 01 May 2024 10:30:00 GMT", datetime(2024, 5, 1, 10, 30, tzinfo=UTC), True),
-        ("  2024-05-01T10:30:00  ", datetime(2024, 5, 1, 10, 30, tzinfo=UTC), True),  # naive: UTC
-    ],
-)
+@pytest.mark.parametrize(("value", "expected", "has_time"), [
+    ("2024-05-01T10:30:00Z", datetime(2024, 5, 1, 10, 30, tzinfo=UTC), True),
+    ("2024-05-01 10:30:00+0200", datetime(2024, 5, 1, 10, 30, tzinfo=timezone(timedelta(hours=2))), True),
+    ("2024-05-01", datetime(2024, 5, 1, tzinfo=UTC), False),
+    ("Wed, 01 May 2024 10:30:00 GMT", datetime(2024, 5, 1, 10, 30, tzinfo=UTC), True),
+    ("  2024-05-01T10:30:00  ", datetime(2024, 5, 1, 10, 30, tzinfo=UTC), True),  # naive: UTC
+])
 def test_dates_of_every_form(value: str, expected: datetime, has_time: bool) -> None:
     assert parse_datetime(value) == (expected, has_time)
 

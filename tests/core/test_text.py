@@ -75,22 +75,16 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
     ("text", "expected"),
     [
         # each of these used to come back as one "sentence": the summary then cited whole paragraphs
-        (
-            "北京今天下雨。气象台发布了暴雨预警！市民出行请注意安全？",
-            ["北京今天下雨。", "气象台发布了暴雨预警！", "市民出行请注意安全？"],
-        ),
-        (
-            "他说：“我们明天出发。”然后离开了。价格为3.5元。",
-            ["他说：“我们明天出发。”", "然后离开了。", "价格为3.5元。"],
-        ),
+        ("北京今天下雨。气象台发布了暴雨预警！市民出行请注意安全？",
+         ["北京今天下雨。", "气象台发布了暴雨预警！", "市民出行请注意安全？"]),
+        ("他说：“我们明天出发。”然后离开了。价格为3.5元。",
+         ["他说：“我们明天出发。”", "然后离开了。", "价格为3.5元。"]),
         ("東京で大雨が降った。電車が止まった。", ["東京で大雨が降った。", "電車が止まった。"]),
         ("मुंबई में भारी बारिश हुई। स्कूल बंद हैं।", ["मुंबई में भारी बारिश हुई।", "स्कूल बंद हैं।"]),
         ("ঢাকায় ভারী বৃষ্টি হয়েছে। জলাবদ্ধতা দেখা দিয়েছে।", ["ঢাকায় ভারী বৃষ্টি হয়েছে।", "জলাবদ্ধতা দেখা দিয়েছে।"]),
         ("وأغلقت المدارس؟ نعم.", ["وأغلقت المدارس؟", "نعم."]),
-        (
-            "Record rain in Tokyo. 東京で大雨。 Trains stopped.",
-            ["Record rain in Tokyo.", "東京で大雨。", "Trains stopped."],
-        ),
+        ("Record rain in Tokyo. 東京で大雨。 Trains stopped.",
+         ["Record rain in Tokyo.", "東京で大雨。", "Trains stopped."]),
     ],
 )
 def test_split_sentences_of_other_scripts(text: str, expected: list[str]) -> None:

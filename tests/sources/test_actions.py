@@ -76,7 +76,9 @@ def test_poll_records_entries_health_and_schedule(pipeline, server: LocalServer)
     assert Article.objects.count() == 2
 
 
-@pytest.mark.parametrize(("status", "code"), [(404, "http-error"), (500, "server-error"), (429, "rate-limited")])
+@pytest.mark.parametrize(
+    ("status", "code"), [(404, "http-error"), (500, "server-error"), (429, "rate-limited")]
+)
 def test_poll_failure_is_recorded_with_backoff(pipeline, server: LocalServer, status: int, code: str) -> None:
     headers = {"Content-Type": "text/plain", "Retry-After": "600"}
     server.route("/feed.xml", lambda _r: Response(status, b"nope", headers))

@@ -50,14 +50,8 @@ def make(source: str, aid: str, title: str, paragraphs: list[str], hours_ago: fl
     src = ensure_source(source)
     text = "\n\n".join(paragraphs)
     return Article.objects.create(
-        id=aid,
-        url=f"https://{src.slug}.example/{aid}",
-        canonical_url=f"https://{src.slug}.example/{aid}",
-        source=src,
-        title=title,
-        text=text,
-        status=Article.Status.OK,
-        language="en",
+        id=aid, url=f"https://{src.slug}.example/{aid}", canonical_url=f"https://{src.slug}.example/{aid}",
+        source=src, title=title, text=text, status=Article.Status.OK, language="en",
         published_at=timezone.now() - timedelta(hours=hours_ago),
     )
 
@@ -69,7 +63,8 @@ def corpus(order: list[int] | None = None) -> None:
         ("Valley Courier", "c" * 32, "Tessel floods: rest centres open", FLOOD[:3], 8),  # cut copy
         ("Harbour Gazette", "d" * 32, "Harrowdale counts the cost as Tessel recedes", FLOOD_OTHER, 5),
         ("Norland Times", "e" * 32, "Central bank raises rates to 4.5 percent", RATES, 7),
-        ("Capital Post", "f" * 32, "Norland rate rise to hit mortgages", [RATES[2], RATES[0], RATES[3], RATES[1]], 6),
+        ("Capital Post", "f" * 32, "Norland rate rise to hit mortgages", [RATES[2], RATES[0], RATES[3], RATES[1]],
+         6),
     ]
     for i in order or range(len(items)):
         make(*items[i])

@@ -27,12 +27,8 @@ def test_enrichment_is_cited_verbatim_and_idempotent() -> None:
     for sentence in story.summary + story.key_points:
         assert sentence["text"] in texts[sentence["article_id"]]  # verbatim from the cited article
     assert 3 <= len(story.hashtags) <= 8 and "harrowdale" in story.hashtags
-    assert {s["source"] for s in story.comparison["sources"]} == {
-        "Meridian Press",
-        "Daily Lantern",
-        "Valley Courier",
-        "Harbour Gazette",
-    }
+    assert {s["source"] for s in story.comparison["sources"]} == {"Meridian Press", "Daily Lantern", "Valley Courier",
+                                                                 "Harbour Gazette"}
     assert any(d["quantity"] == "people evacuated" for d in story.comparison["disagreements"])
     assert all(a.hashtags for a in Article.objects.filter(story_id=A))
     assert not actions.enrich_story(A)  # nothing changed since

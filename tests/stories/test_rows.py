@@ -20,22 +20,14 @@ def test_fields_of_every_kind_are_written_by_primary_key() -> None:
     centroid = np.arange(4, dtype=np.float32).tobytes()
     Story.objects.create(id="s" * 32, title="Old")
     Story.objects.create(id="t" * 32, title="Other", centroid=b"x")
-    sent = update_rows(
-        [
-            Story(id="s" * 32, title="New — ünïcode", first_published=when, score=2.5, centroid=centroid),
-            Story(id="t" * 32, title="Cleared", first_published=None, score=0.0, centroid=None),
-            Story(id="u" * 32, title="Gone", first_published=when, score=1.0, centroid=None),
-        ],
-        ["title", "first_published", "score", "centroid"],
-    )
+    sent = update_rows([Story(id="s" * 32, title="New — ünïcode", first_published=when, score=2.5, centroid=centroid),
+                        Story(id="t" * 32, title="Cleared", first_published=None, score=0.0, centroid=None),
+                        Story(id="u" * 32, title="Gone", first_published=when, score=1.0, centroid=None)],
+                       ["title", "first_published", "score", "centroid"])
     assert sent == 3  # the missing row is sent and matches nothing
     first, second = Story.objects.get(pk="s" * 32), Story.objects.get(pk="t" * 32)
     assert (first.title, first.first_published, first.score, bytes(first.centroid)) == (
-        "New — ünïcode",
-        when,
-        2.5,
-        centroid,
-    )
+        "New — ünïcode", when, 2.5, centroid)
     assert (second.title, second.first_published, second.centroid) == ("Cleared", None, None)
     assert not Story.objects.filter(pk="u" * 32).exists()
 
@@ -46,5 +38,6 @@ def test_foreign_keys_are_written_by_their_column() -> None:
     WireGroup.objects.create(id="w" * 32)
     article.story_id, article.wire_group_id = "s" * 32, "w" * 32
     assert update_rows([article], ["story", "wire_group"]) == 1
-    assert Article.objects.filter(pk=article.pk).values_list("story_id", "wire_group_id").get() == ("s" * 32, "w" * 32)
+    assert Article.objects.filter(pk=article.pk).values_list("story_id", "wire_group_id").get() == ("s" * 32,
+                                                                                                    "w" * 32)
     assert update_rows([], ["story"]) == 0

@@ -7,13 +7,8 @@ from email.utils import format_datetime
 from html import escape
 
 
-def rss(
-    items: list[tuple[str, str]],
-    *,
-    title: str = "Test Gazette",
-    link: str = "http://example.test/",
-    start: datetime | None = None,
-) -> str:
+def rss(items: list[tuple[str, str]], *, title: str = "Test Gazette", link: str = "http://example.test/",
+        start: datetime | None = None) -> str:
     """An RSS 2.0 feed of (title, link) items, newest first, an hour apart."""
     start = start or datetime.now(UTC) - timedelta(minutes=5)
     parts = []
@@ -32,13 +27,8 @@ def rss(
     )
 
 
-def article_page(
-    title: str,
-    paragraphs: list[str],
-    *,
-    canonical: str | None = None,
-    published: str | None = "2026-11-20T09:30:00+00:00",
-) -> str:
+def article_page(title: str, paragraphs: list[str], *, canonical: str | None = None,
+                 published: str | None = "2026-11-20T09:30:00+00:00") -> str:
     head = f"<title>{escape(title)}</title>"
     if canonical:
         head += f'<link rel="canonical" href="{escape(canonical)}">'

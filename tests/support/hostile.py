@@ -72,10 +72,8 @@ def rss(title: str, items: list[tuple[str, str]], *, encoding: str | None = "utf
         f"<pubDate>Mon, 06 Jan 2025 0{i}:00:00 GMT</pubDate><description>{t}</description></item>"
         for i, (t, link) in enumerate(items)
     )
-    return (
-        f'{declaration}\n<rss version="2.0"><channel><title>{title}</title><link>http://example.org/</link>'
-        f"<description>{title}</description>{body}</channel></rss>\n"
-    )
+    return (f"{declaration}\n<rss version=\"2.0\"><channel><title>{title}</title><link>http://example.org/</link>"
+            f"<description>{title}</description>{body}</channel></rss>\n")
 
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
@@ -124,12 +122,8 @@ def install_hostile_routes(server: LocalServer) -> dict[str, str]:
 
     article_urls = [server.url(f"{PREFIX}/articles/{n}") for n in (1, 2)]
     good = rss("Good feed", [("First good story", article_urls[0]), ("Second good story", article_urls[1])])
-    good_headers = {
-        "Content-Type": f"{RSS}; charset=utf-8",
-        "ETag": GOOD_ETAG,
-        "Last-Modified": GOOD_LAST_MODIFIED,
-        "Cache-Control": "max-age=600",
-    }
+    good_headers = {"Content-Type": f"{RSS}; charset=utf-8", "ETag": GOOD_ETAG,
+                    "Last-Modified": GOOD_LAST_MODIFIED, "Cache-Control": "max-age=600"}
 
     def good_feed(req: Request) -> Response:
         if req.headers.get("if-none-match") == GOOD_ETAG:
@@ -138,25 +132,17 @@ def install_hostile_routes(server: LocalServer) -> dict[str, str]:
 
     add("good_feed", "/feed.xml", good_feed)
     for n in (1, 2):
-        page = (
-            f"<!doctype html><html><head><title>Good story {n}</title></head><body><article><h1>Good story {n}"
-            f"</h1><p>{'A plain paragraph of article text. ' * 20}</p></article></body></html>"
-        )
+        page = (f"<!doctype html><html><head><title>Good story {n}</title></head><body><article><h1>Good story {n}"
+                f"</h1><p>{'A plain paragraph of article text. ' * 20}</p></article></body></html>")
         add(f"good_article_{n}", f"/articles/{n}", Response(200, page, {"Content-Type": "text/html; charset=utf-8"}))
 
     add("malformed_xml", "/malformed.xml", Response(200, MALFORMED_XML, {"Content-Type": RSS}))
     add("billion_laughs", "/laughs.xml", Response(200, BILLION_LAUGHS, {"Content-Type": RSS}))
-    add(
-        "gzip_bomb",
-        "/bomb.xml",
-        lambda _req: Response(200, gzip_bomb(), {"Content-Type": RSS, "Content-Encoding": "gzip"}),
-    )
+    add("gzip_bomb", "/bomb.xml", lambda _req: Response(
+        200, gzip_bomb(), {"Content-Type": RSS, "Content-Encoding": "gzip"}))
     add("endless_body", "/endless.xml", lambda _req: StreamResponse(200, _endless(), {"Content-Type": RSS}))
-    add(
-        "slow_drip",
-        "/drip.xml",
-        lambda _req: StreamResponse(200, itertools.repeat(b"<", 3600), {"Content-Type": RSS}, delay=1.0),
-    )
+    add("slow_drip", "/drip.xml", lambda _req: StreamResponse(
+        200, itertools.repeat(b"<", 3600), {"Content-Type": RSS}, delay=1.0))
 
     add("redirect_loop", "/loop-a", Response(302, b"", {"Location": f"{PREFIX}/loop-b"}))
     server.route(f"{PREFIX}/loop-b", lambda _req: Response(302, b"", {"Location": f"{PREFIX}/loop-a"}))
@@ -168,26 +154,18 @@ def install_hostile_routes(server: LocalServer) -> dict[str, str]:
     add("too_many_redirects", "/chain", chain)
     add("redirect_to_private", "/to-metadata", Response(302, b"", {"Location": PRIVATE_LINKS[0]}))
     private_feed = rss("Links inside", [(f"Private {i}", link) for i, link in enumerate(PRIVATE_LINKS)])
-    add(
-        "feed_private_links",
-        "/private-links.xml",
-        Response(200, private_feed, {"Content-Type": f"{RSS}; charset=utf-8"}),
-    )
+    add("feed_private_links", "/private-links.xml",
+        Response(200, private_feed, {"Content-Type": f"{RSS}; charset=utf-8"}))
 
     cp1252 = rss(NON_ASCII_TEXT, [(NON_ASCII_TEXT, "http://example.org/c")], encoding=None).encode("windows-1252")
     utf8 = rss(NON_ASCII_TEXT, [(NON_ASCII_TEXT, "http://example.org/u")], encoding=None).encode("utf-8")
     add("wrong_charset", "/wrong-charset.xml", Response(200, cp1252, {"Content-Type": f"{RSS}; charset=utf-8"}))
-    add(
-        "wrong_charset_reversed",
-        "/wrong-charset-reversed.xml",
-        Response(200, utf8, {"Content-Type": f"{RSS}; charset=windows-1252"}),
-    )
+    add("wrong_charset_reversed", "/wrong-charset-reversed.xml",
+        Response(200, utf8, {"Content-Type": f"{RSS}; charset=windows-1252"}))
     add("missing_charset", "/missing-charset.xml", Response(200, utf8, {"Content-Type": RSS}))
 
-    html = (
-        f'<!doctype html><html><head><title>Not a feed</title><link rel="alternate" type="{RSS}" '
-        f'title="Good feed" href="{PREFIX}/feed.xml"></head><body><p>Welcome!</p></body></html>'
-    )
+    html = (f'<!doctype html><html><head><title>Not a feed</title><link rel="alternate" type="{RSS}" '
+            f'title="Good feed" href="{PREFIX}/feed.xml"></head><body><p>Welcome!</p></body></html>')
     add("html_as_feed", "/html-as-feed.xml", Response(200, html, {"Content-Type": RSS}))
 
     add("status_404", "/status/404", Response(404, "no such feed", {"Content-Type": "text/plain"}))

@@ -140,9 +140,7 @@ class LocalServer:
         self._httpd.owner = self
         self.host, self.port = self._httpd.server_address[:2]
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"LocalServer:{self.port}",
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name=f"LocalServer:{self.port}",
             daemon=True,
         )
 
@@ -156,14 +154,8 @@ class LocalServer:
     def route(self, path: str, handler: Route) -> None:
         self.routes[path] = handler
 
-    def serve(
-        self,
-        path: str,
-        body: bytes | str,
-        content_type: str = "text/html; charset=utf-8",
-        status: int = 200,
-        headers: dict[str, str] | None = None,
-    ) -> str:
+    def serve(self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8", status: int = 200,
+              headers: dict[str, str] | None = None) -> str:
         """Serve a fixed body at ``path`` and return its URL."""
         response = Response(status, body, {"Content-Type": content_type, **(headers or {})})
         self.route(path, lambda _req: response)

@@ -115,9 +115,8 @@ def test_search_from_the_header(live_demo: Any, page: Any) -> None:
     assert sources and set(sources) == {"Meridian Press Agency"}
 
 
-def test_more_stories_loads_in_place_and_moves_focus(
-    live_demo: Any, page: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_more_stories_loads_in_place_and_moves_focus(live_demo: Any, page: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(listing_pages, "PAGE_SIZE", 8)  # the live server runs in this process
     page.goto(live_demo.url + "/en/")
     assert page.locator(".card").count() == 8
@@ -127,8 +126,8 @@ def test_more_stories_loads_in_place_and_moves_focus(
     # htmx moves focus on afterSettle, a settle delay after the cards are swapped in: wait for it
     # rather than racing it (CI once read the focus between the swap and the settle).
     page.wait_for_function(
-        "document.activeElement && document.activeElement.closest('.story-list.more') !== null", timeout=5000
-    )  # raises, failing the test, when focus never moves to the new stories
+        "document.activeElement && document.activeElement.closest('.story-list.more') !== null",
+        timeout=5000)  # raises, failing the test, when focus never moves to the new stories
 
 
 def test_keyboard_reaches_the_skip_link_first_with_a_visible_focus(live_demo: Any, page: Any) -> None:

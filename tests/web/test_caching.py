@@ -24,17 +24,10 @@ pytestmark = pytest.mark.django_db
 def paths() -> dict[str, str]:
     story = Story.objects.get(title=TESSEL)
     return {
-        "home": "/en/",
-        "story": f"/en/story/{story.pk}",
-        "article": f"/en/article/{story.pk}",
-        "source": "/en/source/meridian-press",
-        "hashtag": f"/en/hashtag/{story.hashtags[0]}",
-        "search": "/en/search?q=flood",
-        "atom": "/feeds/top.atom",
-        "rss": "/feeds/top.rss",
-        "json": "/feeds/top.json",
-        "source-feed": "/feeds/source/meridian-press.rss",
-        "sitemap": "/sitemap.xml",
+        "home": "/en/", "story": f"/en/story/{story.pk}", "article": f"/en/article/{story.pk}",
+        "source": "/en/source/meridian-press", "hashtag": f"/en/hashtag/{story.hashtags[0]}",
+        "search": "/en/search?q=flood", "atom": "/feeds/top.atom", "rss": "/feeds/top.rss",
+        "json": "/feeds/top.json", "source-feed": "/feeds/source/meridian-press.rss", "sitemap": "/sitemap.xml",
     }
 
 
@@ -68,9 +61,8 @@ def test_a_changed_story_changes_its_pages(client: Client, demo: None) -> None:
 def test_an_updated_article_changes_its_page(client: Client, demo: None) -> None:
     story = Story.objects.get(title=TESSEL)
     first = client.get(f"/en/article/{story.pk}")
-    Article.objects.filter(pk=story.pk).update(
-        title="Corrected headline", updated_at=timezone.now() + timedelta(seconds=5)
-    )
+    Article.objects.filter(pk=story.pk).update(title="Corrected headline",
+                                               updated_at=timezone.now() + timedelta(seconds=5))
     again = client.get(f"/en/article/{story.pk}", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 200 and "Corrected headline" in again.content.decode()
 
@@ -90,26 +82,21 @@ def test_missing_pages_are_not_cached_as_found(client: Client) -> None:
 def test_the_page_cache_follows_the_data(client: Client, demo: None) -> None:
     story = Story.objects.get(title=TESSEL)
     client.get(f"/en/article/{story.pk}")
-    Article.objects.filter(pk=story.pk).update(
-        title="Corrected headline", updated_at=timezone.now() + timedelta(seconds=5)
-    )
+    Article.objects.filter(pk=story.pk).update(title="Corrected headline",
+                                               updated_at=timezone.now() + timedelta(seconds=5))
     assert "Corrected headline" in client.get(f"/en/article/{story.pk}").content.decode()
 
 
-def test_state_queries_are_compiled_once_and_stay_right(
-    transactional_db: None, demo: None, django_assert_max_num_queries: Any
-) -> None:
+def test_state_queries_are_compiled_once_and_stay_right(transactional_db: None, demo: None,
+                                                        django_assert_max_num_queries: Any) -> None:
     """A state query is compiled by the ORM once per thread's connection and then only executed: for other
     arguments, after a reconnect and in another thread it reads what the ORM would (committed data: the other
     thread has its own connection)."""
 
     def build(article_id: str) -> Any:
-        return (
-            Article.objects.filter(pk=article_id)
-            .order_by()
-            .annotate(story_score=Subquery(Story.objects.filter(pk=OuterRef("story_id")).values("score")))
-            .values_list("updated_at", "story__changed_at", "story__enriched_at", "story_score", "title")
-        )
+        return (Article.objects.filter(pk=article_id).order_by()
+                .annotate(story_score=Subquery(Story.objects.filter(pk=OuterRef("story_id")).values("score")))
+                .values_list("updated_at", "story__changed_at", "story__enriched_at", "story_score", "title"))
 
     query = StateQuery(build)
     ids = list(Article.objects.values_list("pk", flat=True)[:5])

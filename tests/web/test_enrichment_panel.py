@@ -44,15 +44,11 @@ def test_differences_ignore_what_is_not_a_comparison() -> None:
     assert enrichment_panel.differences(None) is None
     assert enrichment_panel.differences({"sources": "A"}) is None
     assert enrichment_panel.differences({"sources": [{"source": "A", "exclusive_facts": []}]}) is None
-    found = enrichment_panel.differences(
-        {
-            "sources": [{"source": "A", "exclusive_facts": ["mayor: “we will rebuild”", 3]}, "junk"],
-            "disagreements": [
-                {"quantity": "people evacuated", "values": [["3,000", ["A"]], ["4,000", ["B", "C"]]]},
-                {"quantity": "bad", "values": [["x"]]},
-            ],
-        }
-    )
+    found = enrichment_panel.differences({
+        "sources": [{"source": "A", "exclusive_facts": ["mayor: “we will rebuild”", 3]}, "junk"],
+        "disagreements": [{"quantity": "people evacuated", "values": [["3,000", ["A"]], ["4,000", ["B", "C"]]]},
+                          {"quantity": "bad", "values": [["x"]]}],
+    })
     assert found is not None
     assert [(s.source, s.only_here) for s in found.sources] == [("A", ["mayor: “we will rebuild”"])]
     assert found.disagreements == [("people evacuated", [("3,000", "A"), ("4,000", "B, C")])]

@@ -25,16 +25,12 @@ def fetch(url: str) -> tuple[str, bytes]:
 
 
 def top_story_ids() -> list[str]:
-    return list(
-        Story.objects.filter(article_count__gt=0)
-        .order_by("-score", "-last_published", "pk")
-        .values_list("pk", flat=True)[:20]
-    )
+    return list(Story.objects.filter(article_count__gt=0).order_by("-score", "-last_published", "pk")
+                .values_list("pk", flat=True)[:20])
 
 
-@pytest.mark.parametrize(
-    ("fmt", "version", "mime"), [("atom", "atom10", "application/atom+xml"), ("rss", "rss20", "application/rss+xml")]
-)
+@pytest.mark.parametrize(("fmt", "version", "mime"), [("atom", "atom10", "application/atom+xml"),
+                                                      ("rss", "rss20", "application/rss+xml")])
 def test_top_stories_as_atom_and_rss(live_demo: Any, fmt: str, version: str, mime: str) -> None:
     content_type, body = fetch(f"{live_demo.url}/feeds/top.{fmt}")
     assert content_type.startswith(mime)
@@ -83,11 +79,8 @@ def test_source_and_hashtag_feeds(live_demo: Any) -> None:
 
 def test_pages_advertise_their_feeds(live_demo: Any) -> None:
     home = fetch(f"{live_demo.url}/en/")[1].decode()
-    for fmt, mime in [
-        ("atom", "application/atom+xml"),
-        ("rss", "application/rss+xml"),
-        ("json", "application/feed+json"),
-    ]:
+    for fmt, mime in [("atom", "application/atom+xml"), ("rss", "application/rss+xml"),
+                      ("json", "application/feed+json")]:
         assert f'type="{mime}"' in home and f'href="/feeds/top.{fmt}"' in home
 
 
@@ -95,11 +88,7 @@ def test_sitemap_lists_every_story_article_and_source(live_demo: Any) -> None:
     index = ElementTree.fromstring(fetch(f"{live_demo.url}/sitemap.xml")[1])
     sections = [loc.text or "" for loc in index.findall("sm:sitemap/sm:loc", SITEMAP_NS)]
     assert {s.rsplit("/", 1)[1].split("?")[0] for s in sections} == {
-        "sitemap-pages.xml",
-        "sitemap-stories.xml",
-        "sitemap-articles.xml",
-        "sitemap-sources.xml",
-    }
+        "sitemap-pages.xml", "sitemap-stories.xml", "sitemap-articles.xml", "sitemap-sources.xml"}
     urls: set[str] = set()
     for section in sections:
         tree = ElementTree.fromstring(fetch(section)[1])

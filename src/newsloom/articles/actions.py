@@ -110,13 +110,8 @@ def _pending_article(feed: Feed, aid: str, url: str, entry: FeedEntry, now: date
     )
 
 
-def ingest_article(
-    aid: str,
-    *,
-    fetcher: Fetcher,
-    detector: LanguageDetector | None = None,
-    extractor: Callable[..., ExtractedArticle] = read_article,
-) -> IngestOutcome:
+def ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | None = None,
+                   extractor: Callable[..., ExtractedArticle] = read_article) -> IngestOutcome:
     """Fetch a pending article's page and store its full text; keep the feed's content when the page fails for good."""
     article = Article.objects.select_related("feed", "source").filter(pk=aid).first()
     if article is None or article.status != Article.Status.PENDING:
@@ -129,9 +124,8 @@ def ingest_article(
             host_delay=feed.fetch_delay if feed else None,
             host_concurrency=feed.fetch_concurrency if feed else None,
         )
-        extracted = extractor(
-            page.content, url=page.final_url, charset=page.charset, detector=detector, exclude=_outlet_names(article)
-        )
+        extracted = extractor(page.content, url=page.final_url, charset=page.charset, detector=detector,
+                              exclude=_outlet_names(article))
     except TransientFetchError as exc:
         attempts = article.attempts + 1
         if attempts < MAX_ATTEMPTS:

@@ -50,9 +50,8 @@ class Article(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     wire_group = models.ForeignKey(WireGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles")
-    story = models.ForeignKey(
-        "stories.Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
-    )
+    story = models.ForeignKey("stories.Story", on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="articles")
     signature = models.BinaryField(null=True, blank=True, help_text="shingle hashes for wire-copy detection")
     vector = models.BinaryField(null=True, blank=True, help_text="dense embedding, float32")
     clustered_at = models.DateTimeField(null=True, blank=True, db_index=True)

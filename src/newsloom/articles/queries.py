@@ -33,7 +33,9 @@ def stories_still_growing(within: timedelta) -> bool:
 def readable_articles() -> QuerySet[Article]:
     """Articles a reader may see: everything that is no longer waiting for its page."""
     return (
-        Article.objects.exclude(status=Article.Status.PENDING).select_related("source").order_by("-published_at", "pk")
+        Article.objects.exclude(status=Article.Status.PENDING)
+        .select_related("source")
+        .order_by("-published_at", "pk")
     )
 
 

@@ -54,17 +54,8 @@ class SearchPage:
     error: str | None = None
 
 
-def search(
-    query: str,
-    *,
-    source: str | None = None,
-    language: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    limit: int = 20,
-    offset: int = 0,
-    using: str = "default",
-) -> SearchPage:
+def search(query: str, *, source: str | None = None, language: str | None = None, since: date | None = None,
+           until: date | None = None, limit: int = 20, offset: int = 0, using: str = "default") -> SearchPage:
     """Readable articles matching ``query``, best first, with highlighted snippets; never raises on a bad query."""
     query = query.replace("\x00", "").strip()[:MAX_QUERY_CHARS]
     if not query:
@@ -91,9 +82,7 @@ def search(
     if error:
         return SearchPage(query, [], 0, error)
     articles = (
-        Article.objects.using(using)
-        .select_related("source")
-        .defer("vector", "signature", "feed_html")
+        Article.objects.using(using).select_related("source").defer("vector", "signature", "feed_html")
         .in_bulk([aid for aid, _, _ in rows])
     )
     hits = [

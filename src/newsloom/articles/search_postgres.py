@@ -60,9 +60,8 @@ def _unspaced(headline: str) -> str:
     return headline.replace(SPACER, "").replace(CLOSE + OPEN, "")
 
 
-def run(
-    query: str, parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int, using: str
-) -> tuple[list[tuple[str, float, str]], int, str | None]:
+def run(query: str, parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int,
+        using: str) -> tuple[list[tuple[str, float, str]], int, str | None]:
     """(article id, rank, raw headline) for one page, the total count, and an error for the reader if any."""
     where, params = filter_sql(filters, "a", using)
     tsquery = f"websearch_to_tsquery('{CONFIG}', %s)"
@@ -71,7 +70,8 @@ def run(
         cursor.execute(f"SELECT numnode({tsquery})", [query])
         if int(cursor.fetchone()[0]) == 0:
             return [], 0, COMMON_WORDS
-        cursor.execute(f"SELECT count(*) FROM {ARTICLES} a WHERE a.{COLUMN} @@ {tsquery} AND {where}", [query, *params])
+        cursor.execute(f"SELECT count(*) FROM {ARTICLES} a WHERE a.{COLUMN} @@ {tsquery} AND {where}",
+                       [query, *params])
         total = int(cursor.fetchone()[0])
         if total == 0 or offset >= total:
             return [], total, None
@@ -86,8 +86,6 @@ def run(
             "ORDER BY p.rank DESC, p.published_at DESC NULLS LAST, p.id",
             [OPEN, CLOSE, HEADLINE_OPTIONS, query, *params, limit, offset],
         )
-        rows = [
-            (str(aid), float(rank), html.unescape(_unspaced(headline or "")))
-            for aid, rank, headline in cursor.fetchall()
-        ]
+        rows = [(str(aid), float(rank), html.unescape(_unspaced(headline or "")))
+                for aid, rank, headline in cursor.fetchall()]
     return rows, total, None

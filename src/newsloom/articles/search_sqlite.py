@@ -31,7 +31,9 @@ CREATE_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(title, text, content='{ARTICLES}', content_rowid='rowid', "
     "tokenize='porter unicode61 remove_diacritics 2')"
 )
-_DELETE_OLD = f"INSERT INTO {TABLE}({TABLE}, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);"
+_DELETE_OLD = (
+    f"INSERT INTO {TABLE}({TABLE}, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);"
+)
 _INSERT_NEW = f"INSERT INTO {TABLE}(rowid, title, text) VALUES (new.rowid, new.title, new.text);"
 TRIGGERS = {
     f"{TABLE}_ai": f"CREATE TRIGGER {TABLE}_ai AFTER INSERT ON {ARTICLES} BEGIN {_INSERT_NEW} END",
@@ -63,9 +65,8 @@ def fts_expression(parsed: ParsedQuery) -> str:
     return expression
 
 
-def run(
-    query: str, parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int, using: str
-) -> tuple[list[tuple[str, float, str]], int, str | None]:
+def run(query: str, parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int,
+        using: str) -> tuple[list[tuple[str, float, str]], int, str | None]:
     """(article id, rank, raw snippet) for one page, the total count, and an error for the reader if any."""
     if using not in _checked:  # once per process: heal after a migration that rebuilt the table (see ensure)
         if ensure(using):
@@ -105,9 +106,8 @@ def _needle(term: Term) -> str:
     return out
 
 
-def _run_inside(
-    cursor: Any, parsed: ParsedQuery, where: str, params: list[Any], *, limit: int, offset: int
-) -> tuple[list[tuple[str, float, str]], int, str | None]:
+def _run_inside(cursor: Any, parsed: ParsedQuery, where: str, params: list[Any], *, limit: int,
+                offset: int) -> tuple[list[tuple[str, float, str]], int, str | None]:
     """A query with Chinese or Japanese words, which FTS5 cannot find (it reads an unspaced clause, and any Latin word
     glued to it, as one word): every term is looked for inside the lower-cased title and text, newest first; the
     snippet is the text around the first term's first match. A scan of the readable articles, not an index lookup."""

@@ -37,9 +37,8 @@ class CrawlSummary:
         )
 
 
-def crawl_once(
-    *, workers: int | None = None, every_feed: bool = False, progress: bool | None = None, timeout: float | None = None
-) -> CrawlSummary:
+def crawl_once(*, workers: int | None = None, every_feed: bool = False, progress: bool | None = None,
+               timeout: float | None = None) -> CrawlSummary:
     """Queue every due feed (or all of them) and any article left pending, then work until nothing is left."""
     huey: Huey = settings.HUEY
     started = time.monotonic()

@@ -11,17 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-CLUSTERING_KEYS = (
-    "articles",
-    "clusters_true",
-    "clusters_pred",
-    "bcubed_precision",
-    "bcubed_recall",
-    "bcubed_f1",
-    "pairwise_f1",
-    "nmi",
-    "ari",
-)
+CLUSTERING_KEYS = ("articles", "clusters_true", "clusters_pred", "bcubed_precision", "bcubed_recall", "bcubed_f1",
+                   "pairwise_f1", "nmi", "ari")
 
 
 def _clustering(folder: Path, embedder_name: str) -> dict[str, Any]:
@@ -66,10 +57,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = _summarization(folder, args.embedder, args.limit)
     except ModuleNotFoundError as exc:
-        print(
-            f"newsloom: {exc.name} is missing: install the evaluation extra, pip install 'newsloom[eval]'",
-            file=sys.stderr,
-        )
+        print(f"newsloom: {exc.name} is missing: install the evaluation extra, pip install 'newsloom[eval]'",
+              file=sys.stderr)
         return 2
     except (ValueError, FileNotFoundError) as exc:
         print(f"newsloom: {exc}", file=sys.stderr)

@@ -79,10 +79,8 @@ def _line(feed: Feed, now: timezone.datetime) -> str:
     else:
         due = f"next fetch in {_ago(feed.next_fetch_at - now)}"
     status = feed.last_status or "never fetched"
-    lines = [
-        f"{feed.pk:>4}  {feed.source.name}  {feed.url}",
-        f"      {state}; {status}; {feed.consecutive_errors} consecutive errors; {due}",
-    ]
+    lines = [f"{feed.pk:>4}  {feed.source.name}  {feed.url}",
+             f"      {state}; {status}; {feed.consecutive_errors} consecutive errors; {due}"]
     if feed.last_error:
         lines.append(f"      last error: {feed.last_error}")
     return "\n".join(lines)

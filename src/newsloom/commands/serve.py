@@ -52,9 +52,8 @@ def default_processes() -> int:
 def address_in_use(host: str, port: int) -> bool:
     """Whether something already listens on ``host:port``. Asked before serving: ``SO_REUSEPORT`` sockets would
     otherwise join another server's on the same port (an old newsloom still running) and split the traffic with it."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[
-        0
-    ]
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                         flags=socket.AI_PASSIVE)[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: TIME_WAIT is no conflict
         try:
@@ -191,12 +190,8 @@ def run(*, host: str, port: int, processes: int | None = None, threads: int | No
         return 1
     app = get_wsgi_application()
     connections.close_all()  # never carry a database connection across gunicorn's fork
-    print(
-        f"newsloom: serving on http://{host}:{port}/ with {processes} "
-        f"process{'es' if processes > 1 else ''} of {threads} threads",
-        file=sys.stderr,
-        flush=True,
-    )
+    print(f"newsloom: serving on http://{host}:{port}/ with {processes} "
+          f"process{'es' if processes > 1 else ''} of {threads} threads", file=sys.stderr, flush=True)
     _Gunicorn(app, gunicorn_options(host, port, processes, consume, threads)).run()
     return 0
 

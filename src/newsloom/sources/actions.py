@@ -127,12 +127,8 @@ def import_opml(data: bytes) -> ImportResult:
 def export_opml() -> bytes:
     feeds = Feed.objects.select_related("source").order_by("source__name", "url")
     return write_opml(
-        OpmlFeed(
-            url=f.url,
-            title=f.title or f.source.name,
-            html_url=f.site_url or f.source.homepage or None,
-            category=f.source.name,
-        )
+        OpmlFeed(url=f.url, title=f.title or f.source.name, html_url=f.site_url or f.source.homepage or None,
+                 category=f.source.name)
         for f in feeds
     )
 
@@ -171,9 +167,8 @@ def claim_due_feeds(now: datetime | None = None, *, limit: int = 500) -> list[in
     return ids
 
 
-def poll_feed(
-    feed_id: int, *, fetcher: Fetcher, record_entries: RecordEntries, now: datetime | None = None
-) -> PollOutcome:
+def poll_feed(feed_id: int, *, fetcher: Fetcher, record_entries: RecordEntries,
+              now: datetime | None = None) -> PollOutcome:
     """Fetch one feed (conditionally), store its new entries with ``record_entries`` (the articles app's step, which
     returns the new articles' ids) in the same transaction as its health, and record that health."""
     feed = Feed.objects.filter(pk=feed_id).first()

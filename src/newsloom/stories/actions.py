@@ -30,18 +30,8 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 EMBED_CHARS = 1000
-STORY_AGGREGATES = [
-    "title",
-    "language",
-    "article_count",
-    "source_count",
-    "wire_group_count",
-    "first_published",
-    "last_published",
-    "score",
-    "centroid",
-    "changed_at",
-]
+STORY_AGGREGATES = ["title", "language", "article_count", "source_count", "wire_group_count", "first_published",
+                    "last_published", "score", "centroid", "changed_at"]
 _engine: StoryEngine | None = None
 
 
@@ -70,31 +60,16 @@ def _vector(data: bytes | memoryview | None) -> np.ndarray | None:
 
 def _engine_doc(article: Article, signature: Signature, vector: np.ndarray | None) -> EngineDoc:
     return EngineDoc(
-        id=article.pk,
-        title=article.title,
-        text=article.text or article.summary or article.title,
-        published=article.published_at or article.created_at,
-        language=article.language or None,
-        source=str(article.source_id),
-        signature=signature,
-        vector=vector,
+        id=article.pk, title=article.title, text=article.text or article.summary or article.title,
+        published=article.published_at or article.created_at, language=article.language or None,
+        source=str(article.source_id), signature=signature, vector=vector,
     )
 
 
 def _placeable() -> QuerySet[Article]:
     return Article.objects.exclude(status=Article.Status.PENDING).only(
-        "id",
-        "title",
-        "text",
-        "summary",
-        "published_at",
-        "created_at",
-        "language",
-        "source_id",
-        "signature",
-        "vector",
-        "story_id",
-        "wire_group_id",
+        "id", "title", "text", "summary", "published_at", "created_at", "language", "source_id", "signature",
+        "vector", "story_id", "wire_group_id",
     )
 
 
@@ -102,9 +77,8 @@ def _replay(window: timedelta, version: int) -> StoryEngine:
     """Rebuild the engine from every placed article in the window, in (published, id) order; fix what differs."""
     fresh = StoryEngine(window=window)
     since = timezone.now() - window
-    articles = list(
-        _placeable().filter(clustered_at__isnull=False, published_at__gte=since).order_by("published_at", "id")
-    )
+    articles = list(_placeable().filter(clustered_at__isnull=False, published_at__gte=since)
+                    .order_by("published_at", "id"))
     for article in articles:
         sig = Signature.from_bytes(bytes(article.signature)) if article.signature else fresh.signature(article.text)
         fresh.add(_engine_doc(article, sig, _vector(article.vector)))
@@ -147,10 +121,8 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
         state = ClusterState.objects.select_for_update().get(pk=1)
         if state.version != current.version:
             raise RuntimeError("stories were changed by another process during this pass")
-        stored = {
-            pk: (group, story)
-            for pk, group, story in Article.objects.filter(pk__in=ids).values_list("pk", "wire_group_id", "story_id")
-        }
+        stored = {pk: (group, story) for pk, group, story
+                  in Article.objects.filter(pk__in=ids).values_list("pk", "wire_group_id", "story_id")}
         previous = {pk: story for pk, (_, story) in stored.items()}
         stories = {story for _, story in targets.values()}
         # rows to write: the placed articles, and members whose story or wire group moved (a merge); not every
@@ -182,14 +154,8 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
         followups.announce(followups.STORIES_CHANGED)
 
 
-def enrich_story(
-    story_id: str,
-    *,
-    embedder: Embedder | None = None,
-    llm: LLMClient | None = None,
-    force: bool = False,
-    enricher: Callable[[StoryInput], StoryEnrichment] | None = None,
-) -> bool:
+def enrich_story(story_id: str, *, embedder: Embedder | None = None, llm: LLMClient | None = None,
+                 force: bool = False, enricher: Callable[[StoryInput], StoryEnrichment] | None = None) -> bool:
     """Write the story's summary, key points, comparison and hashtags (and its articles' hashtags) if it changed
     since it was last enriched; True if it was enriched."""
     story = Story.objects.filter(pk=story_id).only("id", "enriched_at", "changed_at").first()
@@ -201,11 +167,8 @@ def enrich_story(
     result = compute_enrichment(articles, embedder=embedder, llm=llm, enricher=enricher)
     with transaction.atomic():
         Story.objects.filter(pk=story_id).update(
-            summary=result.summary,
-            key_points=result.key_points,
-            comparison=result.comparison,
-            hashtags=result.hashtags,
-            enriched_at=timezone.now(),
+            summary=result.summary, key_points=result.key_points, comparison=result.comparison,
+            hashtags=result.hashtags, enriched_at=timezone.now(),
         )
         for article_id, tags in result.article_hashtags.items():
             Article.objects.filter(pk=article_id).update(hashtags=tags)
@@ -226,10 +189,8 @@ def refresh_wire_groups(groups: Iterable[str]) -> None:
     """Each group's size from its articles: one aggregate query, one bulk update."""
     wanted = list(groups)
     sizes = dict(
-        Article.objects.filter(wire_group_id__in=wanted)
-        .values("wire_group_id")
-        .annotate(n=Count("pk"))
-        .values_list("wire_group_id", "n")
+        Article.objects.filter(wire_group_id__in=wanted).values("wire_group_id")
+        .annotate(n=Count("pk")).values_list("wire_group_id", "n")
     )
     update_rows([WireGroup(id=group, size=sizes.get(group, 0)) for group in wanted], ["size"])  # none left: 0
 
@@ -242,34 +203,26 @@ def story_score(sources: int, last_published: datetime | None, recent: int, now:
     return (math.log2(1 + sources) + 0.5 * math.log2(1 + recent)) * 0.5 ** (age_hours / 24)
 
 
-def refresh_stories(
-    story_ids: Iterable[str], *, titles: dict[str, str] | None = None, now: datetime | None = None
-) -> None:
+def refresh_stories(story_ids: Iterable[str], *, titles: dict[str, str] | None = None,
+                    now: datetime | None = None) -> None:
     """Recompute each story's aggregates from its articles (and its title, when the engine gives one): two reads for
     all the stories together and one bulk update, not a handful of queries per story."""
     now = now or timezone.now()
     ids = list(story_ids)
     recent_since = now - timedelta(hours=6)
     rows = (
-        Article.objects.filter(story_id__in=ids)
-        .values("story_id")
+        Article.objects.filter(story_id__in=ids).values("story_id")
         .annotate(
-            n=Count("pk"),
-            sources=Count("source", distinct=True),
-            groups=Count("wire_group", distinct=True),
-            first=Min("published_at"),
-            last=Max("published_at"),
+            n=Count("pk"), sources=Count("source", distinct=True), groups=Count("wire_group", distinct=True),
+            first=Min("published_at"), last=Max("published_at"),
             recent=Count("pk", filter=Q(created_at__gte=recent_since)),
         )
     )
     vectors: dict[str, list[np.ndarray]] = {}
     language: dict[str, str] = {}
     earliest_title: dict[str, str] = {}
-    members = (
-        Article.objects.filter(story_id__in=ids)
-        .order_by("published_at", "id")
-        .values_list("story_id", "vector", "language", "title")
-    )
+    members = (Article.objects.filter(story_id__in=ids).order_by("published_at", "id")
+               .values_list("story_id", "vector", "language", "title"))
     for sid, vector, lang, title in members.iterator(chunk_size=2000):
         if vector:
             vectors.setdefault(sid, []).append(_vector(vector))  # type: ignore[arg-type]
@@ -282,21 +235,12 @@ def refresh_stories(
         stack = vectors.get(sid)
         centroid = np.mean(np.stack(stack), axis=0).astype(np.float32).tobytes() if stack else None
         title = (titles or {}).get(sid) or earliest_title.get(sid) or ""
-        updated.append(
-            Story(
-                id=sid,
-                title=title[:1000],
-                language=language.get(sid, ""),
-                article_count=row["n"],
-                source_count=row["sources"],
-                wire_group_count=row["groups"],
-                first_published=row["first"],
-                last_published=row["last"],
-                score=story_score(row["sources"], row["last"], row["recent"], now),
-                centroid=centroid,
-                changed_at=now,
-            )
-        )
+        updated.append(Story(
+            id=sid, title=title[:1000], language=language.get(sid, ""), article_count=row["n"],
+            source_count=row["sources"], wire_group_count=row["groups"], first_published=row["first"],
+            last_published=row["last"], score=story_score(row["sources"], row["last"], row["recent"], now),
+            centroid=centroid, changed_at=now,
+        ))
     update_rows(updated, STORY_AGGREGATES)
 
 

@@ -16,9 +16,8 @@ def clean_question(text: str) -> str:
     return " ".join(text.split())[:MAX_QUESTION]
 
 
-def ask_story(
-    story_id: str, question: str, *, embedder: Embedder | None = None, llm: LLMClient | None = None
-) -> list[dict[str, Any]]:
+def ask_story(story_id: str, question: str, *, embedder: Embedder | None = None,
+              llm: LLMClient | None = None) -> list[dict[str, Any]]:
     """Cited sentences answering ``question`` from the story's articles; [] for an empty question or story."""
     question = clean_question(question)
     articles = story_articles(story_id)

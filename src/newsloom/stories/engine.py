@@ -64,12 +64,8 @@ class StoryEngine:
         self.index.add(doc.id, doc.signature)
         self.wire_of[doc.id] = group
         cluster_doc = ClusterDoc(
-            id=doc.id,
-            title=doc.title,
-            text=doc.text[:TEXT_FOR_CLUSTERING],
-            published=doc.published,
-            language=doc.language,
-            source=doc.source,
+            id=doc.id, title=doc.title, text=doc.text[:TEXT_FOR_CLUSTERING], published=doc.published,
+            language=doc.language, source=doc.source,
         )
         story = self.clusterer.add(cluster_doc, vector=doc.vector if self.dense else None)
         self.published[doc.id] = doc.published

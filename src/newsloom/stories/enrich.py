@@ -32,12 +32,8 @@ class StoredEnrichment:
 
 
 def _cited(sentence: CitedSentence, kind: str = "extractive") -> dict[str, Any]:
-    return {
-        "text": sentence.text,
-        "article_id": sentence.article_id,
-        "supporting": list(sentence.supporting),
-        "kind": kind,
-    }
+    return {"text": sentence.text, "article_id": sentence.article_id, "supporting": list(sentence.supporting),
+            "kind": kind}
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,21 +48,19 @@ def _jsonable(value: Any) -> Any:
 
 def story_articles(story_id: str) -> list[Article]:
     articles = (
-        Article.objects.filter(story_id=story_id)
-        .exclude(status=Article.Status.PENDING)
-        .select_related("source")
+        Article.objects.filter(story_id=story_id).exclude(status=Article.Status.PENDING).select_related("source")
         .order_by("-published_at", "pk")[:MAX_ARTICLES]
     )
     return sorted(articles, key=lambda a: (a.published_at is None, a.published_at, a.pk))
 
 
 def source_docs(articles: Sequence[Article]) -> list[SourceDoc]:
-    return [SourceDoc(a.pk, a.title, (a.text or a.summary)[:MAX_TEXT], a.source.name, a.published_at) for a in articles]
+    return [SourceDoc(a.pk, a.title, (a.text or a.summary)[:MAX_TEXT], a.source.name, a.published_at)
+            for a in articles]
 
 
-def llm_or_extractive(
-    docs: Sequence[SourceDoc], extractive: Sequence[CitedSentence], llm: LLMClient | None
-) -> list[dict[str, Any]]:
+def llm_or_extractive(docs: Sequence[SourceDoc], extractive: Sequence[CitedSentence],
+                      llm: LLMClient | None) -> list[dict[str, Any]]:
     """The LLM's summary when one is configured and every sentence checks out against its citations; else the
     extractive one."""
     if llm is not None and len(docs) > 1:
@@ -77,9 +71,8 @@ def llm_or_extractive(
     return [_cited(s) for s in extractive]
 
 
-def ask(
-    question: str, articles: Sequence[Article], *, embedder: Embedder | None = None, llm: LLMClient | None = None
-) -> list[dict[str, Any]]:
+def ask(question: str, articles: Sequence[Article], *, embedder: Embedder | None = None,
+        llm: LLMClient | None = None) -> list[dict[str, Any]]:
     """'Ask about this story': the LLM's checked answer when configured, else the best supporting sentences."""
     docs = source_docs(articles)
     if llm is not None:
@@ -94,15 +87,8 @@ def story_input(articles: Sequence[Article]) -> StoryInput:
     return StoryInput(
         docs=tuple(source_docs(articles)),
         compare_docs=tuple(
-            CompareDoc(
-                a.pk,
-                a.source.name,
-                (a.text or a.summary)[:MAX_TEXT],
-                a.title,
-                a.published_at,
-                a.wire_group_id,
-                author=a.author,
-            )
+            CompareDoc(a.pk, a.source.name, (a.text or a.summary)[:MAX_TEXT], a.title, a.published_at,
+                       a.wire_group_id, author=a.author)
             for a in articles
         ),
         article_tags=tuple(tuple(a.hashtags or ()) for a in articles),
@@ -110,13 +96,9 @@ def story_input(articles: Sequence[Article]) -> StoryInput:
     )
 
 
-def compute_enrichment(
-    articles: Sequence[Article],
-    *,
-    embedder: Embedder | None = None,
-    llm: LLMClient | None = None,
-    enricher: Callable[[StoryInput], StoryEnrichment] | None = None,
-) -> StoredEnrichment:
+def compute_enrichment(articles: Sequence[Article], *, embedder: Embedder | None = None,
+                       llm: LLMClient | None = None,
+                       enricher: Callable[[StoryInput], StoryEnrichment] | None = None) -> StoredEnrichment:
     """The story's enrichment as it is stored; ``enricher`` runs ``enrich_story`` elsewhere (a CPU pool process), by
     default here with ``embedder``. The LLM, when configured, is asked from here."""
     story = story_input(articles)

@@ -28,8 +28,8 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> int:
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
     params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in columns]
-        + [meta.pk.get_db_prep_save(row.pk, connection)]
+        [field.get_db_prep_save(getattr(row, field.attname), connection)
+         for field in columns] + [meta.pk.get_db_prep_save(row.pk, connection)]
         for row in rows
     ]
     with connection.cursor() as cursor:

@@ -75,9 +75,6 @@ def answer_question(story_id: str, question: str) -> list[Sentence]:
     """The cited answer, each sentence with its article attached for the citation link."""
     sentences = cited_sentences(ask_story(story_id, question, embedder=runtime.embedder(), llm=runtime.llm()))
     ids = {s.article_id for s in sentences if s.article_id}
-    cited = (
-        Article.objects.filter(pk__in=ids).select_related("source").only("id", "title", "source__name", "source__slug")
-        if ids
-        else []
-    )
+    cited = Article.objects.filter(pk__in=ids).select_related("source").only(
+        "id", "title", "source__name", "source__slug") if ids else []
     return attach_articles(sentences, {a.pk: a for a in cited})

@@ -17,16 +17,8 @@ urlpatterns = [
 ]
 
 sitemap_patterns = [
-    path(
-        "sitemap.xml",
-        fresh(site_state, max_age=FEED_MAX_AGE)(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        fresh(site_state, max_age=FEED_MAX_AGE)(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap.xml", fresh(site_state, max_age=FEED_MAX_AGE)(sitemap_views.index),
+         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", fresh(site_state, max_age=FEED_MAX_AGE)(sitemap_views.sitemap),
+         {"sitemaps": SITEMAPS}, name="sitemap-section"),
 ]

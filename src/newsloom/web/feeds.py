@@ -69,28 +69,17 @@ def _story_items(cards: list[pages.StoryCard]) -> list[FeedItem]:
 
 def top_spec() -> FeedSpec:
     _page, cards = pages.home_page("1")
-    return FeedSpec(
-        _("Top stories · newsloom"),
-        _("The stories most outlets are covering now."),
-        reverse("web:home"),
-        "feeds:top",
-        {},
-        _story_items(cards[:ITEMS]),
-    )
+    return FeedSpec(_("Top stories · newsloom"), _("The stories most outlets are covering now."),
+                    reverse("web:home"), "feeds:top", {}, _story_items(cards[:ITEMS]))
 
 
 def hashtag_spec(tag: str) -> FeedSpec:
     stories = pages.stories_with_hashtag(tag)[:ITEMS]
     if not stories:
         raise Http404("No stories with this hashtag")
-    return FeedSpec(
-        f"#{tag} · newsloom",
-        _("Stories tagged #%(tag)s.") % {"tag": tag},
-        reverse("web:hashtag", args=[tag]),
-        "feeds:hashtag",
-        {"tag": tag},
-        _story_items(pages.story_cards(stories)),
-    )
+    return FeedSpec(f"#{tag} · newsloom", _("Stories tagged #%(tag)s.") % {"tag": tag},
+                    reverse("web:hashtag", args=[tag]), "feeds:hashtag", {"tag": tag},
+                    _story_items(pages.story_cards(stories)))
 
 
 def source_spec(slug: str) -> FeedSpec:
@@ -110,14 +99,8 @@ def source_spec(slug: str) -> FeedSpec:
         )
         for a in articles
     ]
-    return FeedSpec(
-        f"{source.name} · newsloom",
-        _("Recent articles from %(name)s.") % {"name": source.name},
-        reverse("web:source", args=[slug]),
-        "feeds:source",
-        {"slug": slug},
-        items,
-    )
+    return FeedSpec(f"{source.name} · newsloom", _("Recent articles from %(name)s.") % {"name": source.name},
+                    reverse("web:source", args=[slug]), "feeds:source", {"slug": slug}, items)
 
 
 def build_spec(kind: str, key: str | None) -> FeedSpec:
@@ -224,9 +207,8 @@ def json_feed(request: HttpRequest, kind: str, key: str | None) -> JsonResponse:
         "language": get_language() or "en",
         "items": items,
     }
-    return JsonResponse(
-        body, content_type="application/feed+json; charset=utf-8", json_dumps_params={"ensure_ascii": False}
-    )
+    return JsonResponse(body, content_type="application/feed+json; charset=utf-8",
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def _feed(request: HttpRequest, fmt: str, kind: str, slug: str | None = None, tag: str | None = None) -> HttpResponse:

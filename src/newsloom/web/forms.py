@@ -15,12 +15,8 @@ SEARCH_PAGE_SIZE = 20
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search for"),
-        required=False,
-        max_length=300,
-        widget=forms.SearchInput(attrs={"placeholder": _('Words, "a phrase", -without')}),
-    )
+    q = forms.CharField(label=_("Search for"), required=False, max_length=300,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Words, \"a phrase\", -without")}))
     source = forms.ChoiceField(label=_("Source"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -32,10 +28,8 @@ class SearchForm(forms.Form):
         rows = list(Source.objects.order_by("name").values_list("slug", "name", "language"))
         self.fields["source"].choices = [("", _("All sources")), *((slug, name) for slug, name, _l in rows)]
         languages = sorted({lang for _s, _n, lang in rows if lang})
-        self.fields["language"].choices = [
-            ("", _("All languages")),
-            *((code, language_name(code)) for code in languages),
-        ]
+        self.fields["language"].choices = [("", _("All languages")),
+                                           *((code, language_name(code)) for code in languages)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

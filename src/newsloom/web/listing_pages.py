@@ -32,18 +32,8 @@ SECTION_POOL = 300  # top stories scanned for hashtag sections
 SECTIONS = 6
 SECTION_STORIES = 4
 HASHTAG_POOL = 1000
-CARD_ARTICLE_FIELDS = (
-    "id",
-    "story_id",
-    "title",
-    "published_at",
-    "lead_image",
-    "wire_group_id",
-    "status",
-    "source__id",
-    "source__name",
-    "source__slug",
-)
+CARD_ARTICLE_FIELDS = ("id", "story_id", "title", "published_at", "lead_image", "wire_group_id", "status",
+                       "source__id", "source__name", "source__slug")
 
 
 @dataclass
@@ -74,12 +64,9 @@ class Section:
 
 # -------------------------------------------------------------------------------------------------------------- cards
 
-
 def _story_list() -> QuerySet[Story]:
-    return (
-        Story.objects.filter(article_count__gt=0)
-        .defer("centroid", "comparison")
-        .order_by("-score", "-last_published", "pk")
+    return Story.objects.filter(article_count__gt=0).defer("centroid", "comparison").order_by(
+        "-score", "-last_published", "pk"
     )
 
 
@@ -137,7 +124,6 @@ def hashtag_sections(exclude: Iterable[str] = ()) -> list[Section]:
 
 
 # ----------------------------------------------------------------------------------------------------- hashtag, source
-
 
 def stories_with_hashtag(tag: str) -> list[Story]:
     """Stories whose hashtags contain ``tag``, best first (JSON containment where the database has it, else a

@@ -43,12 +43,8 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def site_meta(request: HttpRequest, title: str, description: str = "", *, robots: str = "") -> PageMeta:
-    return PageMeta(
-        title=title,
-        description=description or "News from every side, gathered into stories.",
-        url=request.build_absolute_uri(request.path),
-        robots=robots,
-    )
+    return PageMeta(title=title, description=description or "News from every side, gathered into stories.",
+                    url=request.build_absolute_uri(request.path), robots=robots)
 
 
 def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
@@ -77,17 +73,9 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
     if article.lead_image:
         ld["image"] = [article.lead_image]
     return PageMeta(
-        title=article.title,
-        description=description,
-        url=url,
-        og_type="article",
-        image=article.lead_image,
-        image_alt=page.image_alt,
-        published=article.published_at,
-        modified=article.updated_at,
-        section=article.source.name,
-        tags=page.hashtags,
-        json_ld={k: v for k, v in ld.items() if v not in (None, [])},
+        title=article.title, description=description, url=url, og_type="article", image=article.lead_image,
+        image_alt=page.image_alt, published=article.published_at, modified=article.updated_at,
+        section=article.source.name, tags=page.hashtags, json_ld={k: v for k, v in ld.items() if v not in (None, [])},
     )
 
 
@@ -105,33 +93,20 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
         "mainEntityOfPage": url,
         "datePublished": _iso(story.first_published),
         "dateModified": _iso(story.last_published),
-        "publisher": {
-            "@type": "Organization",
-            "name": SITE_NAME,
-            "url": request.build_absolute_uri(reverse("web:home")),
-        },
+        "publisher": {"@type": "Organization", "name": SITE_NAME,
+                      "url": request.build_absolute_uri(reverse("web:home"))},
         "author": {"@type": "Organization", "name": SITE_NAME},
         "keywords": [str(t) for t in story.hashtags] if isinstance(story.hashtags, list) else [],
         "citation": [
-            {
-                "@type": "NewsArticle",
-                "headline": a.title,
-                "url": a.canonical_url,
-                "publisher": {"@type": "Organization", "name": a.source.name},
-            }
+            {"@type": "NewsArticle", "headline": a.title, "url": a.canonical_url,
+             "publisher": {"@type": "Organization", "name": a.source.name}}
             for a in page.timeline
         ],
     }
     if image:
         ld["image"] = [image]
     return PageMeta(
-        title=story.title,
-        description=description,
-        url=url,
-        og_type="article",
-        image=image,
-        image_alt=page.lead.title if page.lead else "",
-        published=story.first_published,
-        modified=story.last_published,
-        json_ld={k: v for k, v in ld.items() if v not in (None, [])},
+        title=story.title, description=description, url=url, og_type="article", image=image,
+        image_alt=page.lead.title if page.lead else "", published=story.first_published,
+        modified=story.last_published, json_ld={k: v for k, v in ld.items() if v not in (None, [])},
     )

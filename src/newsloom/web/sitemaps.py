@@ -38,11 +38,8 @@ class ArticleSitemap(_I18nSitemap):
     priority = 0.6
 
     def items(self) -> QuerySet[Article]:
-        return (
-            Article.objects.exclude(status=Article.Status.PENDING)
-            .only("id", "updated_at")
-            .order_by("-published_at", "pk")
-        )
+        return (Article.objects.exclude(status=Article.Status.PENDING).only("id", "updated_at")
+                .order_by("-published_at", "pk"))
 
     def location(self, item: Article) -> str:
         return reverse("web:article", args=[item.pk])
@@ -74,8 +71,5 @@ class PageSitemap(_I18nSitemap):
 
 
 SITEMAPS: dict[str, type[Sitemap]] = {
-    "pages": PageSitemap,
-    "stories": StorySitemap,
-    "articles": ArticleSitemap,
-    "sources": SourceSitemap,
+    "pages": PageSitemap, "stories": StorySitemap, "articles": ArticleSitemap, "sources": SourceSitemap,
 }

@@ -235,10 +235,8 @@ def test_dead_and_evacuated_are_different_quantities() -> None:
 
 
 def test_names_without_figures_are_the_same_names() -> None:
-    both, names_only = (
-        extract_facts([("Floods in Riverton", WIRE_TEXT)])[0],
-        extract_facts([("Floods in Riverton", WIRE_TEXT)], figures=False)[0],
-    )
+    both, names_only = extract_facts([("Floods in Riverton", WIRE_TEXT)])[0], extract_facts(
+        [("Floods in Riverton", WIRE_TEXT)], figures=False)[0]
     assert both.figures and not names_only.figures
     assert names_only.entities == both.entities and names_only.sentences == both.sentences
 
@@ -428,12 +426,9 @@ def test_find_figures_precision(sentence: str, expected: list[tuple[str, float, 
 
 
 def test_claims_according_to_someone_are_found_from_each_attribution() -> None:
-    text = (
-        "Fares will rise by a tenth next year, according to Transport Minister Ana Lopes. The line reopens on "
-        "Monday, according to the operator Rail North. “Short,” according to her. "
-        + "Filler words. " * 400
-        + "Repairs will cost 4 million pounds, according to engineer Tom Reyes."
-    )
+    text = ("Fares will rise by a tenth next year, according to Transport Minister Ana Lopes. The line reopens on "
+            "Monday, according to the operator Rail North. “Short,” according to her. " + "Filler words. " * 400
+            + "Repairs will cost 4 million pounds, according to engineer Tom Reyes.")
     doc = CompareDoc("x1", "Wire", text, "Fares", None, None)
     quotes = [f for f in compare([doc]).facts if f.kind == "quote"]
     said = {(f.label, f.value) for f in quotes}

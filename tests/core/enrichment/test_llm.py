@@ -20,28 +20,16 @@ from newsloom.core.enrichment.summarize import SourceDoc
 from tests.support.httpserver import LocalServer, Request, Response
 
 DOCS = [
-    SourceDoc(
-        "a1",
-        "Tessel floods Harrowdale",
-        "More than 3,000 people were evacuated from Harrowdale after the "
-        "River Tessel burst its banks. Four rest centres opened in schools.",
-        "Meridian Press",
-    ),
-    SourceDoc(
-        "a2",
-        "Insurers brace for claims",
-        "Insurers expect claims of about 25 million pounds from shops in the town centre, a trade group said.",
-        "Crossfield Examiner",
-    ),
+    SourceDoc("a1", "Tessel floods Harrowdale", "More than 3,000 people were evacuated from Harrowdale after the "
+              "River Tessel burst its banks. Four rest centres opened in schools.", "Meridian Press"),
+    SourceDoc("a2", "Insurers brace for claims", "Insurers expect claims of about 25 million pounds from shops in "
+              "the town centre, a trade group said.", "Crossfield Examiner"),
 ]
 
 
 def completion(text: str) -> Response:
-    body = {
-        "id": "x",
-        "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-    }
+    body = {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {"role": "assistant",
+            "content": text}, "finish_reason": "stop"}]}
     return Response(200, json.dumps(body), {"Content-Type": "application/json"})
 
 
@@ -54,10 +42,8 @@ def test_a_cited_supported_summary_is_accepted(server: LocalServer) -> None:
 
     def route(request: Request) -> Response:
         seen.append(request)
-        return completion(
-            "More than 3,000 people were evacuated from Harrowdale when the Tessel burst its banks [1]. "
-            "Insurers expect claims of about 25 million pounds [2][1]."
-        )
+        return completion("More than 3,000 people were evacuated from Harrowdale when the Tessel burst its banks [1]. "
+                          "Insurers expect claims of about 25 million pounds [2][1].")
 
     server.route("/v1/chat/completions", route)
     summary = llm_summary(DOCS, client(server))
@@ -83,11 +69,8 @@ def test_unsupported_answers_are_rejected(server: LocalServer, answer: str) -> N
 
 @pytest.mark.parametrize(
     "response",
-    [
-        Response(500, b"boom"),
-        Response(200, b"not json", {"Content-Type": "application/json"}),
-        Response(200, json.dumps({"choices": []}), {"Content-Type": "application/json"}),
-    ],
+    [Response(500, b"boom"), Response(200, b"not json", {"Content-Type": "application/json"}),
+     Response(200, json.dumps({"choices": []}), {"Content-Type": "application/json"})],
 )
 def test_a_broken_endpoint_is_unavailable(server: LocalServer, response: Response) -> None:
     server.route("/v1/chat/completions", lambda _r: response)

@@ -207,10 +207,8 @@ ZH_DAILY = (
 
 def test_chinese_story_is_summarized_in_sentences_not_paragraphs() -> None:
     # Chinese puts no space after 。, so each text used to be one "sentence" and the summary cited whole paragraphs
-    docs = [
-        SourceDoc("wire", "新加坡电信澳洲子公司遭网络袭击", ZH_WIRE, "联合早报", T0),
-        SourceDoc("daily", "新电信称网袭与Optus无关", ZH_DAILY, "星洲日报", T0 + timedelta(hours=1)),
-    ]
+    docs = [SourceDoc("wire", "新加坡电信澳洲子公司遭网络袭击", ZH_WIRE, "联合早报", T0),
+            SourceDoc("daily", "新电信称网袭与Optus无关", ZH_DAILY, "星洲日报", T0 + timedelta(hours=1))]
     summary = summarize(docs)
     by_doc = by_id(docs)
     assert len(summary.sentences) >= 3

@@ -334,11 +334,8 @@ ZH_SAME_EVENT = (
 def test_a_chinese_copy_matches_its_original_and_other_coverage_does_not() -> None:
     # with no spaces between words a whole clause was one "word": a page had about 17 shingles and no copy matched
     copy = "（本报讯）" + ZH_AGENCY.replace("又遭网络袭击", "再次遭到网络袭击").replace("，并考虑提高罚款金额", "")
-    docs = [
-        ("agency", T0, ZH_AGENCY),
-        ("copy", T0 + timedelta(hours=1), copy),
-        ("other", T0 + timedelta(hours=2), ZH_SAME_EVENT),
-    ]
+    docs = [("agency", T0, ZH_AGENCY), ("copy", T0 + timedelta(hours=1), copy),
+            ("other", T0 + timedelta(hours=2), ZH_SAME_EVENT)]
     assert wire_groups(docs) == {"agency": "agency", "copy": "agency", "other": "other"}
 
 

@@ -65,9 +65,8 @@ def test_compressed_bodies_are_decoded(server: LocalServer, fetcher: Fetcher) ->
     server.serve("/gz", gzip.compress(body), "application/rss+xml", headers={"Content-Encoding": "gzip"})
     server.serve("/zl", zlib.compress(body), "application/rss+xml", headers={"Content-Encoding": "deflate"})
     raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
-    server.serve(
-        "/raw", raw.compress(body) + raw.flush(), "application/rss+xml", headers={"Content-Encoding": "deflate"}
-    )
+    server.serve("/raw", raw.compress(body) + raw.flush(), "application/rss+xml",
+                 headers={"Content-Encoding": "deflate"})
     for path in ("/gz", "/zl", "/raw"):
         assert fetcher.fetch(server.url(path)).content == body
 

@@ -33,16 +33,8 @@ UA = "newsloom-test/1.0"
 
 
 def policy(**kwargs: Any) -> FetchPolicy:
-    defaults = {
-        "user_agent": UA,
-        "allow_private": True,
-        "per_host_delay": 0.0,
-        "per_host_concurrency": 8,
-        "timeout": 2.0,
-        "connect_timeout": 1.0,
-        "max_bytes": 256 * 1024,
-        "obey_robots": False,
-    }
+    defaults = {"user_agent": UA, "allow_private": True, "per_host_delay": 0.0, "per_host_concurrency": 8,
+                "timeout": 2.0, "connect_timeout": 1.0, "max_bytes": 256 * 1024, "obey_robots": False}
     return FetchPolicy(**{**defaults, **kwargs})
 
 
@@ -117,21 +109,13 @@ def test_too_many_redirects(hostile: tuple[LocalServer, dict[str, str]], fetcher
 
 @pytest.mark.parametrize(
     ("name", "error", "status", "text"),
-    [
-        ("status_404", HTTPStatusError, 404, "returned HTTP 404 Not Found"),
-        ("status_410", HTTPStatusError, 410, "returned HTTP 410 Gone"),
-        ("status_429", RateLimited, 429, "returned HTTP 429 Too Many Requests; retry after 120 seconds"),
-        ("status_500", ServerError, 500, "returned HTTP 500 Internal Server Error"),
-    ],
+    [("status_404", HTTPStatusError, 404, "returned HTTP 404 Not Found"),
+     ("status_410", HTTPStatusError, 410, "returned HTTP 410 Gone"),
+     ("status_429", RateLimited, 429, "returned HTTP 429 Too Many Requests; retry after 120 seconds"),
+     ("status_500", ServerError, 500, "returned HTTP 500 Internal Server Error")],
 )
-def test_status_mapping(
-    hostile: tuple[LocalServer, dict[str, str]],
-    fetcher: Fetcher,
-    name: str,
-    error: type[Exception],
-    status: int,
-    text: str,
-) -> None:
+def test_status_mapping(hostile: tuple[LocalServer, dict[str, str]], fetcher: Fetcher, name: str,
+                        error: type[Exception], status: int, text: str) -> None:
     url = url_of(hostile, name)
     with pytest.raises(error) as info:
         fetcher.fetch(url)
@@ -154,17 +138,15 @@ def test_503_with_retry_after_is_rate_limited(hostile: tuple[LocalServer, dict[s
 
 
 @pytest.mark.parametrize("name", ["malformed_xml", "billion_laughs", "html_as_feed", "feed_private_links"])
-def test_content_level_cases_fetch_fine(
-    hostile: tuple[LocalServer, dict[str, str]], fetcher: Fetcher, name: str
-) -> None:
+def test_content_level_cases_fetch_fine(hostile: tuple[LocalServer, dict[str, str]], fetcher: Fetcher,
+                                        name: str) -> None:
     result = fetcher.fetch(url_of(hostile, name))  # the parser, not the fetcher, deals with these
     assert result.status == 200 and result.content
     assert result.content_type == "application/rss+xml"
 
 
-def test_charset_cases_report_the_declared_charset(
-    hostile: tuple[LocalServer, dict[str, str]], fetcher: Fetcher
-) -> None:
+def test_charset_cases_report_the_declared_charset(hostile: tuple[LocalServer, dict[str, str]],
+                                                    fetcher: Fetcher) -> None:
     wrong = fetcher.fetch(url_of(hostile, "wrong_charset"))
     assert wrong.charset == "utf-8" and NON_ASCII_TEXT.encode("windows-1252") in wrong.content
     reversed_ = fetcher.fetch(url_of(hostile, "wrong_charset_reversed"))
@@ -186,17 +168,9 @@ def test_unresolvable_host() -> None:
 
 @pytest.mark.parametrize(
     "target",
-    [
-        "http://127.0.0.1:{port}/",
-        "http://localhost:{port}/",
-        "http://[::1]:{port}/",
-        "http://10.0.0.1/",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://0.0.0.0:{port}/",
-        "http://[::ffff:127.0.0.1]:{port}/",
-        "http://2130706433:{port}/",
-        "http://0177.0.0.1:{port}/",
-    ],
+    ["http://127.0.0.1:{port}/", "http://localhost:{port}/", "http://[::1]:{port}/", "http://10.0.0.1/",
+     "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0:{port}/", "http://[::ffff:127.0.0.1]:{port}/",
+     "http://2130706433:{port}/", "http://0177.0.0.1:{port}/"],
 )
 def test_ssrf_targets_are_refused(hostile: tuple[LocalServer, dict[str, str]], target: str) -> None:
     server, _ = hostile
@@ -230,9 +204,8 @@ def test_redirect_from_allowed_host_into_metadata_is_refused(hostile: tuple[Loca
 
 
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{other}/x", "http://localhost:{port}/x", "http://10.0.0.1/"])
-def test_redirect_into_other_private_targets_is_refused(
-    hostile: tuple[LocalServer, dict[str, str]], target: str
-) -> None:
+def test_redirect_into_other_private_targets_is_refused(hostile: tuple[LocalServer, dict[str, str]],
+                                                        target: str) -> None:
     server, _ = hostile
     location = target.format(port=server.port, other=server.port + 1)
     server.route("/bounce", lambda _r: Response(302, b"", {"Location": location}))
@@ -255,8 +228,6 @@ def test_dns_rebinding_is_caught_at_the_socket(hostile: tuple[LocalServer, dict[
         return ["93.184.216.34"]  # what the check saw; the connection really goes to 127.0.0.1
 
     url = f"http://{name}:{server.port}{names['good_feed']}"
-    with (
-        Fetcher(policy(allow_private=False), resolver=stale_resolver) as f,
-        pytest.raises(BlockedAddress, match=r"the connection reached 127\.0\.0\.1, a loopback address"),
-    ):
+    with Fetcher(policy(allow_private=False), resolver=stale_resolver) as f, \
+            pytest.raises(BlockedAddress, match=r"the connection reached 127\.0\.0\.1, a loopback address"):
         f.fetch(url)

@@ -24,8 +24,7 @@ def test_hourly_feed_is_polled_every_20_to_30_minutes() -> None:
 def test_busy_feed_is_clamped_to_min_interval() -> None:
     assert next_interval(every(timedelta(minutes=2), 50), now=NOW) == timedelta(minutes=10)
     assert next_interval(every(timedelta(minutes=2), 50), now=NOW, min_interval=timedelta(minutes=1)) < timedelta(
-        minutes=2
-    )
+        minutes=2)
 
 
 def test_feed_silent_for_days_is_polled_about_daily() -> None:
@@ -93,16 +92,8 @@ def test_jitter_stays_within_ten_percent() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [
-        (None, None),
-        ("", None),
-        ("max-age=600", 600),
-        ("public, max-age=60, s-maxage=300", 300),
-        ("no-cache, max-age=600", None),
-        ("no-store", None),
-        ('max-age="120"', 120),
-        ("max-age=abc", None),
-    ],
+    [(None, None), ("", None), ("max-age=600", 600), ("public, max-age=60, s-maxage=300", 300),
+     ("no-cache, max-age=600", None), ("no-store", None), ('max-age="120"', 120), ("max-age=abc", None)],
 )
 def test_cache_max_age(header: str | None, expected: int | None) -> None:
     assert cache_max_age(header) == expected

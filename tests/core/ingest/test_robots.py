@@ -129,11 +129,9 @@ def test_cache_fetches_once_per_ttl() -> None:
 
 @pytest.mark.parametrize(
     "error",
-    [
-        HTTPStatusError("x returned HTTP 404 Not Found", status=404),
-        HTTPStatusError("x returned HTTP 403 Forbidden", status=403),
-        TooManyRedirects("x redirected too often"),
-    ],
+    [HTTPStatusError("x returned HTTP 404 Not Found", status=404),
+     HTTPStatusError("x returned HTTP 403 Forbidden", status=403),
+     TooManyRedirects("x redirected too often")],
 )
 def test_unavailable_robots_means_allow_all(error: Exception) -> None:
     def load(url: str) -> str:
@@ -145,14 +143,9 @@ def test_unavailable_robots_means_allow_all(error: Exception) -> None:
 
 @pytest.mark.parametrize(
     ("error", "kind"),
-    [
-        (
-            ServerError("http://example.org:80/robots.txt returned HTTP 503 Service Unavailable", status=503),
-            ServerError,
-        ),
-        (ConnectionFailed("http://example.org:80/robots.txt could not be fetched: refused"), ConnectionFailed),
-        (RateLimited("robots returned HTTP 429", retry_after=600), RateLimited),
-    ],
+    [(ServerError("http://example.org:80/robots.txt returned HTTP 503 Service Unavailable", status=503), ServerError),
+     (ConnectionFailed("http://example.org:80/robots.txt could not be fetched: refused"), ConnectionFailed),
+     (RateLimited("robots returned HTTP 429", retry_after=600), RateLimited)],
 )
 def test_unreachable_robots_disallows_for_a_while(error: Exception, kind: type[Exception]) -> None:
     clock, calls = Clock(), []

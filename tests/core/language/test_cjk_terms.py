@@ -37,13 +37,8 @@ def test_nothing_repeated_nothing_found() -> None:
 
 @pytest.mark.parametrize(
     ("word", "clause"),
-    [
-        ("新加坡电信", False),
-        ("新加坡电信在澳大利亚的子公司", True),
-        ("東京で大雨", True),
-        ("止まる", False),
-        ("riverton", False),
-    ],
+    [("新加坡电信", False), ("新加坡电信在澳大利亚的子公司", True), ("東京で大雨", True), ("止まる", False),
+     ("riverton", False)],
 )
 def test_is_clause(word: str, clause: bool) -> None:
     assert is_clause(word) is clause

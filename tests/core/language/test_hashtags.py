@@ -112,10 +112,8 @@ def test_story_hashtags_from_the_articles_own_tags() -> None:
 
 def test_a_story_drops_tags_naming_any_of_its_outlets() -> None:
     # each article was tagged at ingest knowing only its own outlet; the story knows them all
-    tags = story_hashtags_from_articles(
-        [["riverton", "daily-lantern"], ["riverton", "daily-lantern-staff"]],
-        exclude=["Daily Lantern", "Valley Courier"],
-    )
+    tags = story_hashtags_from_articles([["riverton", "daily-lantern"], ["riverton", "daily-lantern-staff"]],
+                                        exclude=["Daily Lantern", "Valley Courier"])
     assert tags == ["riverton"]
 
 
@@ -131,11 +129,9 @@ def test_tags_in_scripts_with_combining_marks_are_whole_words() -> None:
 def test_chinese_and_japanese_tags_are_terms_not_clauses() -> None:
     # a splitter that wants spaces read whole clauses as words: "新加坡电信在澳大利亚的子公司又遭网络袭击-可能泄露…"
     title = "新加坡电信澳洲子公司遭网络袭击"
-    text = (
-        "新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户和一千名员工的数据。"
-        "遇袭的是澳洲电子通信服务咨询公司Dialog Group，该公司今年四月被新加坡电信收购。"
-        "新加坡电信发表声明说，没有证据显示这次网络袭击同上个月的Optus事件存在任何关联。"
-    )
+    text = ("新加坡电信在澳大利亚的子公司又遭网络袭击，可能泄露少于二十名客户和一千名员工的数据。"
+            "遇袭的是澳洲电子通信服务咨询公司Dialog Group，该公司今年四月被新加坡电信收购。"
+            "新加坡电信发表声明说，没有证据显示这次网络袭击同上个月的Optus事件存在任何关联。")
     tags = hashtags(title, text, language="zh")
     assert tags[:2] == ["新加坡电信", "网络袭击"] and "optus" in tags
     assert all(len(tag) <= 12 for tag in tags), tags
@@ -143,9 +139,7 @@ def test_chinese_and_japanese_tags_are_terms_not_clauses() -> None:
     assert hashtags("東京で大雨、電車が止まる", text, language="ja") == ["電車", "大雨", "東京"]
     # a story keeps "新加坡电信" and drops the "电信" of an article that only saw the short form
     assert story_hashtags_from_articles([["电信", "optus"], ["新加坡电信", "网络袭击"], ["新加坡电信"]])[:2] == [
-        "新加坡电信",
-        "optus",
-    ]
+        "新加坡电信", "optus"]
 
 
 def test_other_languages_do_not_crash() -> None:

@@ -17,11 +17,9 @@ PARAGRAPHS = [
 
 def _page(site: str) -> bytes:
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    return (
-        f'<html lang="en"><head><title>Harrowdale evacuates as River Wend floods</title>'
-        f'<meta property="og:site_name" content="{site}"></head>'
-        f"<body><article><h1>Harrowdale evacuates as River Wend floods</h1>{body}</article></body></html>"
-    ).encode()
+    return (f'<html lang="en"><head><title>Harrowdale evacuates as River Wend floods</title>'
+            f'<meta property="og:site_name" content="{site}"></head>'
+            f"<body><article><h1>Harrowdale evacuates as River Wend floods</h1>{body}</article></body></html>").encode()
 
 
 def test_the_article_comes_with_its_hashtags_and_is_otherwise_what_extract_gives() -> None:

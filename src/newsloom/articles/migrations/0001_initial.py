@@ -6,93 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("sources", "0001_initial"),
+        ('sources', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.CharField(
-                        help_text="32-hex digest of the canonical URL", max_length=32, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "url",
-                    models.URLField(
-                        help_text="the URL fetched, as the feed gave it (tracking stripped)", max_length=2000
-                    ),
-                ),
-                ("canonical_url", models.URLField(max_length=2000)),
-                ("guid", models.CharField(blank=True, max_length=2000)),
-                ("title", models.CharField(blank=True, max_length=1000)),
-                ("author", models.CharField(blank=True, max_length=500)),
-                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
-                ("feed_published_at", models.DateTimeField(blank=True, null=True)),
-                ("fetched_at", models.DateTimeField(blank=True, null=True)),
-                ("language", models.CharField(blank=True, max_length=8)),
-                ("summary", models.TextField(blank=True, help_text="the feed's summary, plain text")),
-                ("feed_html", models.TextField(blank=True, help_text="the feed's own content, sanitized")),
-                ("text", models.TextField(blank=True)),
-                ("html", models.TextField(blank=True, help_text="sanitized article HTML")),
-                ("site_name", models.CharField(blank=True, max_length=300)),
-                ("lead_image", models.URLField(blank=True, max_length=2000)),
-                ("word_count", models.PositiveIntegerField(default=0)),
-                ("content_hash", models.CharField(blank=True, db_index=True, max_length=32)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting for its page"),
-                            ("ok", "Full text extracted"),
-                            ("feed_only", "Feed content only (page unavailable)"),
-                        ],
-                        db_index=True,
-                        default="pending",
-                        max_length=16,
-                    ),
-                ),
-                ("error_code", models.CharField(blank=True, max_length=40)),
-                ("error", models.TextField(blank=True)),
-                ("attempts", models.PositiveSmallIntegerField(default=0)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "feed",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="articles",
-                        to="sources.feed",
-                    ),
-                ),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="articles", to="sources.source"
-                    ),
-                ),
+                ('id', models.CharField(help_text='32-hex digest of the canonical URL', max_length=32, primary_key=True, serialize=False)),
+                ('url', models.URLField(help_text='the URL fetched, as the feed gave it (tracking stripped)', max_length=2000)),
+                ('canonical_url', models.URLField(max_length=2000)),
+                ('guid', models.CharField(blank=True, max_length=2000)),
+                ('title', models.CharField(blank=True, max_length=1000)),
+                ('author', models.CharField(blank=True, max_length=500)),
+                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('feed_published_at', models.DateTimeField(blank=True, null=True)),
+                ('fetched_at', models.DateTimeField(blank=True, null=True)),
+                ('language', models.CharField(blank=True, max_length=8)),
+                ('summary', models.TextField(blank=True, help_text="the feed's summary, plain text")),
+                ('feed_html', models.TextField(blank=True, help_text="the feed's own content, sanitized")),
+                ('text', models.TextField(blank=True)),
+                ('html', models.TextField(blank=True, help_text='sanitized article HTML')),
+                ('site_name', models.CharField(blank=True, max_length=300)),
+                ('lead_image', models.URLField(blank=True, max_length=2000)),
+                ('word_count', models.PositiveIntegerField(default=0)),
+                ('content_hash', models.CharField(blank=True, db_index=True, max_length=32)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for its page'), ('ok', 'Full text extracted'), ('feed_only', 'Feed content only (page unavailable)')], db_index=True, default='pending', max_length=16)),
+                ('error_code', models.CharField(blank=True, max_length=40)),
+                ('error', models.TextField(blank=True)),
+                ('attempts', models.PositiveSmallIntegerField(default=0)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('feed', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='sources.feed')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='sources.source')),
             ],
             options={
-                "ordering": ["-published_at"],
+                'ordering': ['-published_at'],
             },
         ),
         migrations.CreateModel(
-            name="ArticleURL",
+            name='ArticleURL',
             fields=[
-                ("id", models.CharField(max_length=32, primary_key=True, serialize=False)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="aliases", to="articles.article"
-                    ),
-                ),
+                ('id', models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.article')),
             ],
         ),
     ]

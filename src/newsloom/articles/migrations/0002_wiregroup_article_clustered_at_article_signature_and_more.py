@@ -6,60 +6,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("articles", "0001_initial"),
-        ("stories", "0001_initial"),
+        ('articles', '0001_initial'),
+        ('stories', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WireGroup",
+            name='WireGroup',
             fields=[
-                (
-                    "id",
-                    models.CharField(
-                        help_text="the origin article's id", max_length=32, primary_key=True, serialize=False
-                    ),
-                ),
-                ("size", models.PositiveIntegerField(default=1)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.CharField(help_text="the origin article's id", max_length=32, primary_key=True, serialize=False)),
+                ('size', models.PositiveIntegerField(default=1)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.AddField(
-            model_name="article",
-            name="clustered_at",
+            model_name='article',
+            name='clustered_at',
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name="article",
-            name="signature",
-            field=models.BinaryField(blank=True, help_text="shingle hashes for wire-copy detection", null=True),
+            model_name='article',
+            name='signature',
+            field=models.BinaryField(blank=True, help_text='shingle hashes for wire-copy detection', null=True),
         ),
         migrations.AddField(
-            model_name="article",
-            name="story",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="articles",
-                to="stories.story",
-            ),
+            model_name='article',
+            name='story',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='stories.story'),
         ),
         migrations.AddField(
-            model_name="article",
-            name="vector",
-            field=models.BinaryField(blank=True, help_text="dense embedding, float32", null=True),
+            model_name='article',
+            name='vector',
+            field=models.BinaryField(blank=True, help_text='dense embedding, float32', null=True),
         ),
         migrations.AddField(
-            model_name="article",
-            name="wire_group",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="articles",
-                to="articles.wiregroup",
-            ),
+            model_name='article',
+            name='wire_group',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='articles.wiregroup'),
         ),
     ]

@@ -31,6 +31,7 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
         ("articles", "0002_wiregroup_article_clustered_at_article_signature_and_more"),
     ]

@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("articles", "0003_search"),
+        ('articles', '0003_search'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="article",
-            name="hashtags",
-            field=models.JSONField(blank=True, default=list, help_text="normalised tag slugs"),
+            model_name='article',
+            name='hashtags',
+            field=models.JSONField(blank=True, default=list, help_text='normalised tag slugs'),
         ),
     ]

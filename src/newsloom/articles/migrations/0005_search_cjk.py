@@ -17,6 +17,7 @@ def reinstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
         ("articles", "0004_article_hashtags"),
     ]

@@ -7,161 +7,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("articles", "0004_article_hashtags"),
-        ("stories", "0001_initial"),
+        ('articles', '0004_article_hashtags'),
+        ('stories', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Comment",
+            name='Comment',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "depth",
-                    models.PositiveSmallIntegerField(
-                        default=0, help_text="0 for a comment, its parent's + 1 for a reply"
-                    ),
-                ),
-                ("body", models.TextField(help_text="sanitized HTML")),
-                ("created", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "edited",
-                    models.DateTimeField(blank=True, help_text="when the author last changed the body", null=True),
-                ),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("visible", "Visible"), ("hidden", "Hidden by a moderator"), ("removed", "Removed")],
-                        default="visible",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "changed_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, help_text="last change a reader can see (for caching)"
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="articles.article",
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="empty once the account is deleted",
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="comments",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="replies",
-                        to="community.comment",
-                    ),
-                ),
-                (
-                    "story",
-                    models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="stories.story",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('depth', models.PositiveSmallIntegerField(default=0, help_text="0 for a comment, its parent's + 1 for a reply")),
+                ('body', models.TextField(help_text='sanitized HTML')),
+                ('created', models.DateTimeField(default=django.utils.timezone.now)),
+                ('edited', models.DateTimeField(blank=True, help_text='when the author last changed the body', null=True)),
+                ('state', models.CharField(choices=[('visible', 'Visible'), ('hidden', 'Hidden by a moderator'), ('removed', 'Removed')], default='visible', max_length=16)),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, help_text='last change a reader can see (for caching)')),
+                ('article', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='articles.article')),
+                ('author', models.ForeignKey(blank=True, help_text='empty once the account is deleted', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL)),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='community.comment')),
+                ('story', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='stories.story')),
             ],
             options={
-                "ordering": ["created", "pk"],
+                'ordering': ['created', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Report",
+            name='Report',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("spam", "Spam or advertising"),
-                            ("abuse", "Harassment or hate"),
-                            ("off_topic", "Off topic"),
-                            ("other", "Something else"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("note", models.TextField(blank=True, help_text="the reporter's words, plain text")),
-                ("created", models.DateTimeField(default=django.utils.timezone.now)),
-                ("resolved_at", models.DateTimeField(blank=True, db_index=True, null=True)),
-                (
-                    "comment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="reports", to="community.comment"
-                    ),
-                ),
-                (
-                    "reporter",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comment_reports",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reason', models.CharField(choices=[('spam', 'Spam or advertising'), ('abuse', 'Harassment or hate'), ('off_topic', 'Off topic'), ('other', 'Something else')], max_length=16)),
+                ('note', models.TextField(blank=True, help_text="the reporter's words, plain text")),
+                ('created', models.DateTimeField(default=django.utils.timezone.now)),
+                ('resolved_at', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='community.comment')),
+                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comment_reports', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["created", "pk"],
+                'ordering': ['created', 'pk'],
             },
         ),
         migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(fields=["article", "created"], name="community_article_created"),
+            model_name='comment',
+            index=models.Index(fields=['article', 'created'], name='community_article_created'),
         ),
         migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(fields=["story", "created"], name="community_story_created"),
+            model_name='comment',
+            index=models.Index(fields=['story', 'created'], name='community_story_created'),
         ),
         migrations.AddConstraint(
-            model_name="comment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("article__isnull", False), ("story__isnull", True)),
-                    models.Q(("article__isnull", True), ("story__isnull", False)),
-                    _connector="OR",
-                ),
-                name="community_comment_on_article_or_story",
-            ),
+            model_name='comment',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('article__isnull', False), ('story__isnull', True)), models.Q(('article__isnull', True), ('story__isnull', False)), _connector='OR'), name='community_comment_on_article_or_story'),
         ),
         migrations.AddConstraint(
-            model_name="comment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("state__in", ["visible", "hidden", "removed"])),
-                name="community_comment_state_valid",
-            ),
+            model_name='comment',
+            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['visible', 'hidden', 'removed'])), name='community_comment_state_valid'),
         ),
         migrations.AddConstraint(
-            model_name="report",
-            constraint=models.UniqueConstraint(
-                fields=("comment", "reporter"), name="community_report_once_per_reporter"
-            ),
+            model_name='report',
+            constraint=models.UniqueConstraint(fields=('comment', 'reporter'), name='community_report_once_per_reporter'),
         ),
     ]

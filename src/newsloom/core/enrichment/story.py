@@ -41,8 +41,7 @@ def enrich_story(story: StoryInput, *, embedder: Embedder | None = None) -> Stor
     language = next((lang for lang in story.languages if lang), "en")
     new_tags = {  # ingestion tags each article it extracts; this covers the rest (feed content only, older rows)
         doc.id: hashtags(doc.title, doc.text, language=lang or language, exclude=outlets)
-        for doc, tags, lang in zip(story.docs, story.article_tags, story.languages, strict=True)
-        if not tags
+        for doc, tags, lang in zip(story.docs, story.article_tags, story.languages, strict=True) if not tags
     }
     tag_lists = [new_tags.get(doc.id) or list(tags) for doc, tags in zip(story.docs, story.article_tags, strict=True)]
     return StoryEnrichment(

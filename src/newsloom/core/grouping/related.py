@@ -56,15 +56,8 @@ def _also_about(target: Candidate, other: Candidate, limit: int = 3) -> str:
     return "also about: " + ", ".join(shared) if shared else "similar topic"
 
 
-def related(
-    target: Candidate,
-    same_story: Sequence[Candidate],
-    others: Sequence[Candidate],
-    *,
-    now: datetime,
-    k: int = 6,
-    center: np.ndarray | None = None,
-) -> list[Related]:
+def related(target: Candidate, same_story: Sequence[Candidate], others: Sequence[Candidate], *, now: datetime,
+            k: int = 6, center: np.ndarray | None = None) -> list[Related]:
     """Up to ``k``: other wire groups of the target's story (newest first, one per group, not the target's own
     text), then representatives of other stories ranked by topic similarity, recency and source diversity.
     ``others`` may hold several candidates per story; at most one per story is chosen. ``center`` (by default the
@@ -72,9 +65,8 @@ def related(
     chosen: list[Related] = []
     seen_groups = {target.wire_group or target.article_id}
     sources: dict[str, int] = {}
-    ordered = sorted(
-        same_story, key=lambda c: (c.published is None, -(c.published.timestamp() if c.published else 0), c.article_id)
-    )
+    ordered = sorted(same_story, key=lambda c: (c.published is None, -(c.published.timestamp() if c.published else 0),
+                                                c.article_id))
     for cand in ordered:
         group = cand.wire_group or cand.article_id
         if cand.article_id == target.article_id or group in seen_groups:

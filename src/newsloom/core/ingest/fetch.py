@@ -156,16 +156,10 @@ class Fetcher:
     so a loopback test server can stand in for a public host while everything it redirects to is still checked.
     """
 
-    def __init__(
-        self,
-        policy: FetchPolicy,
-        *,
-        limiter: HostLimiter | None = None,
-        robots: RobotsCache | None = None,
-        resolver: Resolver | None = None,
-        transport: httpx.BaseTransport | None = None,
-        unsafe_test_trusted_hosts: Collection[str] = (),
-    ) -> None:
+    def __init__(self, policy: FetchPolicy, *, limiter: HostLimiter | None = None,
+                 robots: RobotsCache | None = None, resolver: Resolver | None = None,
+                 transport: httpx.BaseTransport | None = None,
+                 unsafe_test_trusted_hosts: Collection[str] = ()) -> None:
         self.policy = policy
         self.limiter: HostLimiter = limiter or LocalHostLimiter()
         self.robots = robots or RobotsCache(policy.user_agent)
@@ -182,66 +176,33 @@ class Fetcher:
     def __enter__(self) -> Fetcher:
         return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self.close()
 
     def close(self) -> None:
         self._client.close()
 
-    def fetch(
-        self,
-        url: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        accept: str = "*/*",
-        host_delay: float | None = None,
-        host_concurrency: int | None = None,
-    ) -> FetchResult:
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = "*/*",
+              host_delay: float | None = None, host_concurrency: int | None = None) -> FetchResult:
         """GET ``url`` politely; raise a ``FetchError`` subclass on any failure (see the module docstring)."""
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get(
-            url,
-            headers,
-            delay=host_delay,
-            concurrency=host_concurrency,
-            max_bytes=self.policy.max_bytes,
-            truncate=False,
-            robots=self.policy.obey_robots,
-        )
+        return self._get(url, headers, delay=host_delay, concurrency=host_concurrency,
+                         max_bytes=self.policy.max_bytes, truncate=False, robots=self.policy.obey_robots)
 
-    def _get(
-        self,
-        url: str,
-        headers: dict[str, str],
-        *,
-        delay: float | None,
-        concurrency: int | None,
-        max_bytes: int,
-        truncate: bool,
-        robots: bool,
-    ) -> FetchResult:
+    def _get(self, url: str, headers: dict[str, str], *, delay: float | None, concurrency: int | None,
+             max_bytes: int, truncate: bool, robots: bool) -> FetchResult:
         started = time.monotonic()
         hop_url, seen = url, {url}
         redirects: list[str] = []
         while True:
             label = hop_url if hop_url == url else f"{hop_url} (redirected from {url})"
-            hop = self._hop(
-                hop_url,
-                label,
-                headers,
-                delay=delay,
-                concurrency=concurrency,
-                max_bytes=max_bytes,
-                truncate=truncate,
-                robots=robots,
-            )
+            hop = self._hop(hop_url, label, headers, delay=delay, concurrency=concurrency, max_bytes=max_bytes,
+                            truncate=truncate, robots=robots)
             if hop.location is None:
                 break
             if hop.location in seen:
@@ -249,25 +210,16 @@ class Fetcher:
                 raise TooManyRedirects(f"{url} is caught in a redirect loop: {chain}", url=url)
             if len(redirects) >= self.policy.max_redirects:
                 raise TooManyRedirects(
-                    f"{url} redirected more than {self.policy.max_redirects} times (last to {hop.location})", url=url
-                )
+                    f"{url} redirected more than {self.policy.max_redirects} times (last to {hop.location})", url=url)
             redirects.append(hop.location)
             seen.add(hop.location)
             hop_url = hop.location
         content_type, charset = parse_content_type(hop.headers.get("content-type"))
         return FetchResult(
-            url=url,
-            final_url=hop_url,
-            status=hop.status,
-            headers=hop.headers,
-            content=hop.content,
-            charset=charset,
-            content_type=content_type,
-            etag=hop.headers.get("etag"),
-            last_modified=hop.headers.get("last-modified"),
-            not_modified=hop.status == 304,
-            elapsed=time.monotonic() - started,
-            redirects=tuple(redirects),
+            url=url, final_url=hop_url, status=hop.status, headers=hop.headers, content=hop.content,
+            charset=charset, content_type=content_type, etag=hop.headers.get("etag"),
+            last_modified=hop.headers.get("last-modified"), not_modified=hop.status == 304,
+            elapsed=time.monotonic() - started, redirects=tuple(redirects),
         )
 
     def _trusted_host(self, url: str) -> bool:
@@ -276,18 +228,8 @@ class Fetcher:
         _scheme, host, port = split_url(url)
         return f"{host}:{port}".lower() in self._trusted
 
-    def _hop(
-        self,
-        url: str,
-        label: str,
-        headers: dict[str, str],
-        *,
-        delay: float | None,
-        concurrency: int | None,
-        max_bytes: int,
-        truncate: bool,
-        robots: bool,
-    ) -> _Hop:
+    def _hop(self, url: str, label: str, headers: dict[str, str], *, delay: float | None, concurrency: int | None,
+             max_bytes: int, truncate: bool, robots: bool) -> _Hop:
         _scheme, host, port = split_url(url)
         trusted = self._trusted_host(url)
         try:
@@ -307,17 +249,14 @@ class Fetcher:
         with self.limiter.slot(host_key.lower(), concurrency=limit, delay=wait):
             return self._exchange(url, label, headers, trusted=trusted, max_bytes=max_bytes, truncate=truncate)
 
-    def _exchange(
-        self, url: str, label: str, headers: dict[str, str], *, trusted: bool, max_bytes: int, truncate: bool
-    ) -> _Hop:
+    def _exchange(self, url: str, label: str, headers: dict[str, str], *, trusted: bool, max_bytes: int,
+                  truncate: bool) -> _Hop:
         policy = self.policy
         deadline = time.monotonic() + policy.timeout
         timeout = httpx.Timeout(policy.timeout, connect=min(policy.connect_timeout, policy.timeout))
         try:
-            with (
-                self._client.stream("GET", url, headers=headers, timeout=timeout) as response,
-                _Watchdog(response, deadline) as watchdog,
-            ):
+            with self._client.stream("GET", url, headers=headers, timeout=timeout) as response, \
+                    _Watchdog(response, deadline) as watchdog:
                 stream = response.extensions.get("network_stream")
                 peer = stream.get_extra_info("server_addr") if stream is not None else None
                 if peer is None and not (policy.allow_private or trusted):
@@ -339,30 +278,28 @@ class Fetcher:
                 if length.isdigit() and int(length) > max_bytes and not truncate:
                     raise ResponseTooLarge(
                         f"{label} is too large: Content-Length {length} bytes is over the {max_bytes}-byte limit",
-                        url=url,
-                    )
+                        url=url)
                 try:
                     content = self._read_body(response, watchdog, label, url, max_bytes, truncate)
                 except httpx.HTTPError as exc:
                     if watchdog.expired():
-                        raise FetchTimeout(
-                            f"{label} timed out: the body was not complete after {policy.timeout:g} seconds", url=url
-                        ) from exc
+                        raise FetchTimeout(f"{label} timed out: the body was not complete after "
+                                           f"{policy.timeout:g} seconds", url=url) from exc
                     raise
                 return _Hop(status, hop_headers, content=content)
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
-            raise FetchTimeout(f"{label} timed out ({_phase(exc)}) after {policy.timeout:g} seconds", url=url) from exc
+            raise FetchTimeout(f"{label} timed out ({_phase(exc)}) after {policy.timeout:g} seconds",
+                               url=url) from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise InvalidURL(f"{label} is not a URL we can fetch ({exc})", url=url) from exc
         except httpx.HTTPError as exc:
             raise ConnectionFailed(f"{label} could not be fetched: {_describe(exc)}", url=url) from exc
 
     @staticmethod
-    def _read_body(
-        response: httpx.Response, watchdog: _Watchdog, label: str, url: str, max_bytes: int, truncate: bool
-    ) -> bytes:
+    def _read_body(response: httpx.Response, watchdog: _Watchdog, label: str, url: str, max_bytes: int,
+                   truncate: bool) -> bytes:
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",") if e.strip()]
         stages = [_Stage(e) for e in reversed(encodings) if e != "identity"]
         body = bytearray()
@@ -377,23 +314,14 @@ class Fetcher:
                         return bytes(body[:max_bytes])
                     raise ResponseTooLarge(
                         f"{label} is too large: the body exceeds the {max_bytes}-byte limit"
-                        + (" once decompressed" if stages else ""),
-                        url=url,
-                    )
+                        + (" once decompressed" if stages else ""), url=url)
         except zlib.error as exc:
             raise ConnectionFailed(f"{label} sent a body that could not be decoded ({exc})", url=url) from exc
         return bytes(body)
 
     def _load_robots(self, robots_url: str, delay: float | None, concurrency: int | None) -> str:
-        result = self._get(
-            robots_url,
-            {"Accept": "text/plain, */*;q=0.5"},
-            delay=delay,
-            concurrency=concurrency,
-            max_bytes=ROBOTS_MAX_BYTES,
-            truncate=True,
-            robots=False,
-        )
+        result = self._get(robots_url, {"Accept": "text/plain, */*;q=0.5"}, delay=delay, concurrency=concurrency,
+                           max_bytes=ROBOTS_MAX_BYTES, truncate=True, robots=False)
         return result.content.decode(result.charset or "utf-8", errors="replace")
 
 
@@ -466,10 +394,8 @@ def status_error(label: str, url: str, status: int, headers: Mapping[str, str]) 
 
 def _phase(exc: httpx.TimeoutException) -> str:
     kinds: dict[type[Exception], str] = {
-        httpx.ConnectTimeout: "connecting",
-        httpx.ReadTimeout: "waiting for the response",
-        httpx.WriteTimeout: "sending the request",
-        httpx.PoolTimeout: "waiting for a free connection",
+        httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response",
+        httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a free connection",
     }
     return next((text for kind, text in kinds.items() if isinstance(exc, kind)), "timeout")
 
@@ -484,3 +410,4 @@ def _describe(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"the server broke the HTTP protocol or closed the connection ({text})"
     return text
+

@@ -98,15 +98,8 @@ class RedisHostLimiter:
     the Redis server, so machines need not agree on the time.
     """
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        prefix: str = "newsloom:hostlimit",
-        lease: float = 120.0,
-        poll: float = 0.05,
-        client: Any = None,
-    ) -> None:
+    def __init__(self, url: str, *, prefix: str = "newsloom:hostlimit", lease: float = 120.0,
+                 poll: float = 0.05, client: Any = None) -> None:
         import redis  # imported here so the local limiter works without a Redis client installed
 
         self.prefix = prefix

@@ -115,18 +115,16 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None
     try:
         addresses = list((resolver or system_resolver)(host, port))
     except (OSError, UnicodeError) as exc:
-        raise ConnectionFailed(
-            f"{url} could not be fetched: the host name {host} does not resolve ({exc})", url=url
-        ) from exc
+        raise ConnectionFailed(f"{url} could not be fetched: the host name {host} does not resolve ({exc})",
+                               url=url) from exc
     if not addresses:
         raise ConnectionFailed(f"{url} could not be fetched: the host name {host} has no addresses", url=url)
     parsed: list[IPAddress] = []
     for address in addresses:
         ip = parse_ip(address)
         if ip is None:
-            raise BlockedAddress(
-                f"{url} is refused: {host} resolved to {address!r}, which is not an IP address", url=url
-            )
+            raise BlockedAddress(f"{url} is refused: {host} resolved to {address!r}, which is not an IP address",
+                                 url=url)
         parsed.append(ip)
     _refuse_if_blocked(url, host, parsed)
 

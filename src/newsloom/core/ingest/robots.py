@@ -149,15 +149,8 @@ class _Entry:
 class RobotsCache:
     """robots.txt rules per origin (``scheme://host:port``), each fetched at most once per ``ttl`` seconds."""
 
-    def __init__(
-        self,
-        user_agent: str,
-        *,
-        ttl: float = 24 * 3600,
-        error_ttl: float = 300.0,
-        max_entries: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, user_agent: str, *, ttl: float = 24 * 3600, error_ttl: float = 300.0,
+                 max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self.user_agent = user_agent
         self.ttl = ttl
         self.error_ttl = error_ttl

@@ -21,10 +21,8 @@ MIN_REPEATS = 2  # occurrences in the body besides the headline
 _RUN = re.compile(f"[{CJK_CHARS}]+")
 _HIRAGANA = re.compile(r"[\u3040-\u309f]")
 # kanji or katakana, hiragana, kanji or katakana: a particle between two words ("東京で大雨", "電車が止まる")
-_PARTICLE_INSIDE = re.compile(
-    r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3040-\u309f]+"
-    r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
-)
+_PARTICLE_INSIDE = re.compile(r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3040-\u309f]+"
+                              r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Chinese function characters that do not begin or end a term ("的", "在", "是" …)
 _EDGE_STOPS = frozenset("的了在是和与及或也都而就被把对向从为于以之其这那个们将已又再更很最等")
 _GENERIC = frozenset({"公司", "政府", "今天", "目前", "表示", "报道", "记者", "消息", "新闻", "问题", "情况"})

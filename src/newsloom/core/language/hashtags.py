@@ -221,17 +221,15 @@ def story_hashtags(
     return _story_select([_candidates(title, text, language, excluded) for title, text in docs], max_tags)
 
 
-def story_hashtags_from_articles(
-    article_tags: Sequence[Sequence[str]], *, max_tags: int = 8, exclude: Iterable[str] = ()
-) -> list[str]:
+def story_hashtags_from_articles(article_tags: Sequence[Sequence[str]], *, max_tags: int = 8,
+                                 exclude: Iterable[str] = ()) -> list[str]:
     """A story's tags from its articles' own ``hashtags`` (each computed once, when the article was ingested):
     tags more articles carry first, then those ranked higher in them; none naming what ``exclude`` names (the
     story's outlets: an article only knew its own). Re-enriching a growing story costs no keyword extraction."""
     excluded = _excluded(exclude)
     kept = [[tag for tag in tags if not _names_excluded(tag, excluded)] for tags in article_tags]
-    return _story_select(
-        [{tag: 1.0 - rank / (2 * len(tags)) for rank, tag in enumerate(tags)} for tags in kept if tags], max_tags
-    )
+    return _story_select([{tag: 1.0 - rank / (2 * len(tags)) for rank, tag in enumerate(tags)}
+                          for tags in kept if tags], max_tags)
 
 
 def _story_select(per_article: Sequence[dict[str, float]], max_tags: int) -> list[str]:

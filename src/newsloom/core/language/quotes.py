@@ -89,7 +89,7 @@ def _according(body: str, entities: Sequence[Entity], sentences: Sequence[str]) 
     since = 0  # the end of the previous claim's attribution: claims do not overlap
     for match in _ACCORDING.finditer(body):
         window = body[max(since, match.start() - _CLAIM_CHARS[1]) : match.start()]
-        claim_at = match.start() - len(window) + 1 + max(window.rfind(mark) for mark in '“”"')
+        claim_at = match.start() - len(window) + 1 + max(window.rfind(mark) for mark in "“”\"")
         claim = body[claim_at : match.start()]
         since = match.end()
         if len(claim) < _CLAIM_CHARS[0]:

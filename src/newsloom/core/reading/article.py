@@ -17,14 +17,8 @@ from newsloom.core.reading.extract import ExtractedArticle, extract
 log = logging.getLogger(__name__)
 
 
-def read_article(
-    page: bytes | str,
-    *,
-    url: str,
-    charset: str | None = None,
-    detector: LanguageDetector | None = None,
-    exclude: Iterable[str] = (),
-) -> ExtractedArticle:
+def read_article(page: bytes | str, *, url: str, charset: str | None = None,
+                 detector: LanguageDetector | None = None, exclude: Iterable[str] = ()) -> ExtractedArticle:
     """``extract()`` plus the article's hashtags; ``exclude`` names never to tag (the outlet's own names).
     Raises ExtractionError when the page holds no article."""
     extracted = extract(page, url=url, charset=charset, detector=detector)

@@ -6,77 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Source",
+            name='Source',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=100, unique=True)),
-                ("homepage", models.URLField(blank=True, max_length=2000)),
-                ("country", models.CharField(blank=True, help_text="ISO 3166-1 alpha-2", max_length=2)),
-                ("language", models.CharField(blank=True, max_length=8)),
-                ("owner", models.CharField(blank=True, max_length=200)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("wire", "Wire agency"),
-                            ("public", "Public broadcaster"),
-                            ("private", "Private"),
-                            ("state", "State-affiliated"),
-                            ("unknown", "Unknown"),
-                        ],
-                        default="unknown",
-                        max_length=16,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=100, unique=True)),
+                ('homepage', models.URLField(blank=True, max_length=2000)),
+                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2', max_length=2)),
+                ('language', models.CharField(blank=True, max_length=8)),
+                ('owner', models.CharField(blank=True, max_length=200)),
+                ('kind', models.CharField(choices=[('wire', 'Wire agency'), ('public', 'Public broadcaster'), ('private', 'Private'), ('state', 'State-affiliated'), ('unknown', 'Unknown')], default='unknown', max_length=16)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Feed",
+            name='Feed',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("url", models.URLField(max_length=2000, unique=True)),
-                ("title", models.CharField(blank=True, max_length=500)),
-                ("site_url", models.URLField(blank=True, max_length=2000)),
-                ("format", models.CharField(blank=True, max_length=16)),
-                ("etag", models.CharField(blank=True, max_length=500)),
-                ("last_modified", models.CharField(blank=True, max_length=100)),
-                ("interval_seconds", models.PositiveIntegerField(default=3600)),
-                ("next_fetch_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("fetch_delay", models.FloatField(blank=True, help_text="per-host delay override, seconds", null=True)),
-                (
-                    "fetch_concurrency",
-                    models.PositiveSmallIntegerField(blank=True, help_text="per-host concurrency override", null=True),
-                ),
-                ("last_fetched_at", models.DateTimeField(blank=True, null=True)),
-                ("last_success_at", models.DateTimeField(blank=True, null=True)),
-                ("last_status", models.CharField(blank=True, max_length=300)),
-                ("last_error", models.TextField(blank=True)),
-                ("last_error_code", models.CharField(blank=True, max_length=40)),
-                ("consecutive_errors", models.PositiveIntegerField(default=0)),
-                ("disabled", models.BooleanField(default=False)),
-                ("disabled_reason", models.CharField(blank=True, max_length=300)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "source",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="feeds", to="sources.source"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('url', models.URLField(max_length=2000, unique=True)),
+                ('title', models.CharField(blank=True, max_length=500)),
+                ('site_url', models.URLField(blank=True, max_length=2000)),
+                ('format', models.CharField(blank=True, max_length=16)),
+                ('etag', models.CharField(blank=True, max_length=500)),
+                ('last_modified', models.CharField(blank=True, max_length=100)),
+                ('interval_seconds', models.PositiveIntegerField(default=3600)),
+                ('next_fetch_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('fetch_delay', models.FloatField(blank=True, help_text='per-host delay override, seconds', null=True)),
+                ('fetch_concurrency', models.PositiveSmallIntegerField(blank=True, help_text='per-host concurrency override', null=True)),
+                ('last_fetched_at', models.DateTimeField(blank=True, null=True)),
+                ('last_success_at', models.DateTimeField(blank=True, null=True)),
+                ('last_status', models.CharField(blank=True, max_length=300)),
+                ('last_error', models.TextField(blank=True)),
+                ('last_error_code', models.CharField(blank=True, max_length=40)),
+                ('consecutive_errors', models.PositiveIntegerField(default=0)),
+                ('disabled', models.BooleanField(default=False)),
+                ('disabled_reason', models.CharField(blank=True, max_length=300)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feeds', to='sources.source')),
             ],
             options={
-                "ordering": ["source__name", "url"],
-                "indexes": [models.Index(fields=["disabled", "next_fetch_at"], name="feed_due_idx")],
+                'ordering': ['source__name', 'url'],
+                'indexes': [models.Index(fields=['disabled', 'next_fetch_at'], name='feed_due_idx')],
             },
         ),
     ]

@@ -5,53 +5,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="ClusterState",
+            name='ClusterState',
             fields=[
-                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ("version", models.PositiveBigIntegerField(default=0)),
-                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ('version', models.PositiveBigIntegerField(default=0)),
+                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name="Story",
+            name='Story',
             fields=[
-                (
-                    "id",
-                    models.CharField(
-                        help_text="the id of the story's earliest article",
-                        max_length=32,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-                ("title", models.CharField(blank=True, max_length=1000)),
-                ("language", models.CharField(blank=True, max_length=8)),
-                ("first_published", models.DateTimeField(blank=True, null=True)),
-                ("last_published", models.DateTimeField(blank=True, db_index=True, null=True)),
-                ("article_count", models.PositiveIntegerField(default=0)),
-                ("source_count", models.PositiveIntegerField(default=0)),
-                ("wire_group_count", models.PositiveIntegerField(default=0)),
-                ("score", models.FloatField(db_index=True, default=0.0)),
-                (
-                    "centroid",
-                    models.BinaryField(blank=True, help_text="mean dense vector of its articles, float32", null=True),
-                ),
-                ("summary", models.JSONField(blank=True, default=list)),
-                ("key_points", models.JSONField(blank=True, default=list)),
-                ("comparison", models.JSONField(blank=True, default=dict)),
-                ("hashtags", models.JSONField(blank=True, default=list)),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
-                ("enriched_at", models.DateTimeField(blank=True, null=True)),
+                ('id', models.CharField(help_text="the id of the story's earliest article", max_length=32, primary_key=True, serialize=False)),
+                ('title', models.CharField(blank=True, max_length=1000)),
+                ('language', models.CharField(blank=True, max_length=8)),
+                ('first_published', models.DateTimeField(blank=True, null=True)),
+                ('last_published', models.DateTimeField(blank=True, db_index=True, null=True)),
+                ('article_count', models.PositiveIntegerField(default=0)),
+                ('source_count', models.PositiveIntegerField(default=0)),
+                ('wire_group_count', models.PositiveIntegerField(default=0)),
+                ('score', models.FloatField(db_index=True, default=0.0)),
+                ('centroid', models.BinaryField(blank=True, help_text='mean dense vector of its articles, float32', null=True)),
+                ('summary', models.JSONField(blank=True, default=list)),
+                ('key_points', models.JSONField(blank=True, default=list)),
+                ('comparison', models.JSONField(blank=True, default=dict)),
+                ('hashtags', models.JSONField(blank=True, default=list)),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('enriched_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                "verbose_name_plural": "stories",
-                "ordering": ["-score", "-last_published"],
+                'verbose_name_plural': 'stories',
+                'ordering': ['-score', '-last_published'],
             },
         ),
     ]

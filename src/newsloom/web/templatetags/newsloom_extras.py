@@ -29,7 +29,7 @@ def _locale(language: str) -> Any:
 
 @register.filter
 def country_name(code: str | None) -> str:
-    """ "GB" -> "United Kingdom", in the page's language."""
+    """"GB" -> "United Kingdom", in the page's language."""
     if not code:
         return ""
     locale = _locale(get_language() or "en")
@@ -55,18 +55,14 @@ def json_ld(data: Any) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-_FEED_TYPES = (
-    ("atom", "application/atom+xml", "Atom"),
-    ("rss", "application/rss+xml", "RSS"),
-    ("json", "application/feed+json", "JSON Feed"),
-)
+_FEED_TYPES = (("atom", "application/atom+xml", "Atom"), ("rss", "application/rss+xml", "RSS"),
+               ("json", "application/feed+json", "JSON Feed"))
 
 
 @register.simple_tag
 def feed_alternates(label: str, url_name: str, **kwargs: Any) -> SafeString:
     """``<link rel="alternate">`` for the Atom, RSS and JSON Feed versions of a page, so readers discover them."""
     return format_html_join(
-        "\n  ",
-        '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
+        "\n  ", '<link rel="alternate" type="{}" title="{} ({})" href="{}">',
         ((mime, label, name, reverse(url_name, kwargs={**kwargs, "fmt": fmt})) for fmt, mime, name in _FEED_TYPES),
     )

@@ -184,18 +184,10 @@ def test_dense_embeddings_plug_in() -> None:
 
 
 def test_size_relief_lets_a_second_article_join_a_lone_one() -> None:
-    first = doc(
-        "a",
-        0,
-        "Ferry capsizes off Lombok, 12 missing",
-        "A ferry carrying 40 passengers capsized off Lombok on Sunday; rescuers searched for 12 people.",
-    )
-    second = doc(
-        "b",
-        2,
-        "Rescuers search for 12 missing after Lombok ferry sinks",
-        "Search teams looked for twelve passengers still missing after the ferry went down near Lombok.",
-    )
+    first = doc("a", 0, "Ferry capsizes off Lombok, 12 missing",
+                "A ferry carrying 40 passengers capsized off Lombok on Sunday; rescuers searched for 12 people.")
+    second = doc("b", 2, "Rescuers search for 12 missing after Lombok ferry sinks",
+                 "Search teams looked for twelve passengers still missing after the ferry went down near Lombok.")
     # the pair scores about 0.55: under a bar of 0.7, over the 0.7 * (1 - 0.3 / 1) = 0.49 asked of a lone article
     # (the title channel and the story-to-story merge would also join them: off, to test the relief alone)
     alone = {"head_weight": 0.0, "story_merge": 0.0}

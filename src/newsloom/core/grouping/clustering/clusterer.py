@@ -343,13 +343,11 @@ class StreamingClusterer:
         story.first, story.last = min(story.first, doc.published), max(story.last, doc.published)
         story.titles[doc.id] = (f.language, doc.title, prune(f.text, _TITLE_TERMS))
         language = f.language
-        story.text_norm[language] = grow(
-            story.text.setdefault(language, {}), story.text_norm.get(language, 0.0), f.text
-        )
+        story.text_norm[language] = grow(story.text.setdefault(language, {}), story.text_norm.get(language, 0.0),
+                                         f.text)
         if f.head:
-            story.head_norm[language] = grow(
-                story.heads.setdefault(language, {}), story.head_norm.get(language, 0.0), f.head
-            )
+            story.head_norm[language] = grow(story.heads.setdefault(language, {}), story.head_norm.get(language, 0.0),
+                                             f.head)
         story.entity_norm = grow(story.entities, story.entity_norm, f.entities)
         if f.dense is not None:
             total, n = story.dense.get(f.language, (np.zeros_like(f.dense), 0))

@@ -61,6 +61,8 @@ def _as_utf8(data: bytes, content_type: str | None) -> bytes:
     return bytes(convert_to_utf8(headers, data, {}))
 
 
+
+
 def _refuse_entities(prolog: bytes) -> None:
     if _ENTITY_DECL.search(prolog):
         raise FeedParseError(
@@ -114,12 +116,14 @@ def _feedparse(data: bytes, url: str | None, content_type: str | None) -> Any:
         return result
     retry = _run_feedparser(data, url, f"application/xml; charset={guess}")
     if retry.get("entries") or retry.get("version"):
-        retry["bozo"], retry["bozo_exception"] = (
-            True,
-            feedparser.CharacterEncodingOverride(f"the declared character encoding was wrong; decoded as {guess}"),
+        retry["bozo"], retry["bozo_exception"] = True, feedparser.CharacterEncodingOverride(
+            f"the declared character encoding was wrong; decoded as {guess}"
         )
         return retry
     return result
+
+
+
 
 
 _FORMATS = {
@@ -278,6 +282,7 @@ def parse_xml_feed(data: bytes, url: str | None, content_type: str | None) -> Pa
     if not result.get("version") and not result.get("entries"):
         raise _not_a_feed(result, utf8, url, root)
     return _from_feedparser(result, url, content_type)
+
 
 
 def feedparser_result(data: bytes, url: str | None, content_type: str | None) -> Any:
