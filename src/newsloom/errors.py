@@ -24,7 +24,9 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      ├── ExtractionError                a page yields no article text (permanent)
      ├── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
      │                                  names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
-     │                                  not-allowed, invalid
+     │                                  not-allowed, invalid, too-fast, too-many, too-many-links, banned,
+     │                                  edit-closed
+     ├── AccountRefused                 an account change that cannot be made (a name too long, taken, ...)
      └── InternalError                  a bug in a step (an unexpected exception), recorded like any other failure
 """
 
@@ -152,3 +154,7 @@ class InternalError(NewsloomError):
     in a log."""
 
     code = "internal-error"
+class AccountRefused(NewsloomError):
+    """A change to a reader's account refused by the accounts actions; ``str(error)`` is the sentence to show."""
+
+    code = "account-refused"

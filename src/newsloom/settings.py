@@ -37,7 +37,10 @@ INSTALLED_APPS = [
     "newsloom.articles",
     "newsloom.stories",
     "newsloom.community",
+    "newsloom.accounts",
     "newsloom.web",
+    "allauth",  # after newsloom.web, whose templates override allauth's
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 
@@ -143,3 +147,63 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGGING = logging_config(CONFIG.log_format, debug=DEBUG)
+
+
+# ------------------------------------------------------------------------------- readers' accounts (django-allauth)
+# Every limit is a NEWSLOOM_ setting (config.CommunityLimits); README "Accounts and comments" lists them.
+COMMUNITY = CONFIG.community
+CACHES = {
+    # shared by every process: rate limits and lock-outs (allauth's and ours) must hold across them
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CONFIG.cache_url}
+        if CONFIG.cache_url and CONFIG.cache_url.startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "newsloom_cache"}
+    ),
+    # each process's own: stored pages and remembered rankings (web.pagecache), never per reader
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "newsloom-pages"},
+}
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "web:home"
+ACCOUNT_ADAPTER = "newsloom.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "newsloom.accounts.forms.SignupForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = CONFIG.email_verification
+ACCOUNT_SIGNUP_FORM_HONEYPOT_FIELD = "website"
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{COMMUNITY.logins_per_ip_minute}/m/ip",
+    "login_failed": f"{COMMUNITY.logins_per_ip_minute * 2}/m/ip,"
+    f"{COMMUNITY.lockout_attempts}/{COMMUNITY.lockout_minutes}m/key",
+    "signup": f"{max(COMMUNITY.signups_per_ip_day * 4, 10)}/h/ip",  # attempts; accounts made: the signup form
+}
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = CONFIG.trusted_ip_header
+ALLAUTH_TRUSTED_PROXY_COUNT = CONFIG.trusted_proxy_count
+DEFAULT_FROM_EMAIL = CONFIG.email_from
+if CONFIG.email_url:
+    from newsloom.accounts.mail import smtp_settings
+
+    globals().update(smtp_settings(CONFIG.email_url))
+else:  # a laptop needs no mail server: each message is a file
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(CONFIG.data_dir / "mail")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = CONFIG.https
+if CONFIG.https:  # behind a TLS-terminating proxy the request looks like http; the browser's Origin is https
+    CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host not in ("*", "testserver")]
+CSRF_FAILURE_VIEW = "newsloom.web.views.csrf_failure"

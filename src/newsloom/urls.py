@@ -12,8 +12,13 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("feeds/", include(feed_urls)),
     *feed_urls.sitemap_patterns,
-    *i18n_patterns(path("", include("newsloom.web.urls")), prefix_default_language=True),
+    *i18n_patterns(
+        path("accounts/", include("allauth.urls")),
+        path("", include("newsloom.web.urls")),
+        prefix_default_language=True,
+    ),
 ]
 
 handler404 = "newsloom.web.views.not_found"
 handler500 = "newsloom.web.views.server_error"
+handler429 = "newsloom.web.views.too_many_requests"  # allauth's rate limits

@@ -46,7 +46,7 @@ class Comparison:
     disagreements: list[Disagreement] = field(default_factory=list)
 
 
-def story_page(story_id: str) -> StoryPage | None:
+def story_page(story_id: str, comments: dict[str, Any] | None = None) -> StoryPage | None:
     story = get_story(story_id)
     if story is None:
         return None
@@ -76,7 +76,7 @@ def story_page(story_id: str) -> StoryPage | None:
         sources=sources,
         comparison=comparison_matrix(story.comparison, names),
         lead=next((a for a in timeline if http_url(a.lead_image)), None),
-        comments=community_queries.story_thread(story.pk),
+        comments=community_queries.story_thread(story.pk, **(comments or {})),
     )
 
 
@@ -107,8 +107,11 @@ def disagreements_of(data: dict[str, Any], names: dict[str, str] | None = None) 
     out = []
     for item in data.get("disagreements") or []:
         if isinstance(item, dict) and item.get("values"):
-            values = [(str(v[0]), ", ".join(names.get(str(s), str(s)) for s in v[1]))
-                      for v in item["values"] if isinstance(v, list | tuple) and len(v) == 2]
+            values = [
+                (str(v[0]), ", ".join(names.get(str(s), str(s)) for s in v[1]))
+                for v in item["values"]
+                if isinstance(v, list | tuple) and len(v) == 2
+            ]
             if values:
                 out.append((str(item.get("quantity") or ""), values))
     return out
