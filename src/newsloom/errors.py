@@ -18,12 +18,15 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      │         ├── ResponseTooLarge     body or decompressed body over the configured cap
      │         └── HTTPStatusError      any other 4xx; ``status`` holds the code (410 Gone included)
      ├── FeedParseError                 the bytes are not a feed we can read (permanent)
+     │    ├── UnsafeXML                 the XML declares entities (entity expansion, external entities): refused
      │    └── NotAFeed                  an HTML page or another kind of document; ``feed_links`` lists feeds it
      │                                  advertises, if any
      ├── ExtractionError                a page yields no article text (permanent)
      ├── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
      │                                  names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
-     │                                  not-allowed, invalid
+     │                                  not-allowed, invalid, too-fast, too-many, too-many-links, banned,
+     │                                  edit-closed
+     ├── AccountRefused                 an account change that cannot be made (a name too long, taken, ...)
      └── InternalError                  a bug in a step (an unexpected exception), recorded like any other failure
 """
 
@@ -120,6 +123,10 @@ class FeedParseError(NewsloomError):
     code = "parse-error"
 
 
+class UnsafeXML(FeedParseError):
+    code = "unsafe-xml"
+
+
 class NotAFeed(FeedParseError):
     code = "not-a-feed"
 
@@ -147,3 +154,7 @@ class InternalError(NewsloomError):
     in a log."""
 
     code = "internal-error"
+class AccountRefused(NewsloomError):
+    """A change to a reader's account refused by the accounts actions; ``str(error)`` is the sentence to show."""
+
+    code = "account-refused"

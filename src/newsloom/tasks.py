@@ -32,6 +32,7 @@ from newsloom import followups, runtime
 from newsloom.articles import actions as article_actions
 from newsloom.articles.queries import stories_still_growing
 from newsloom.errors import ExtractionError
+from newsloom.observability import metrics
 from newsloom.queue import claim, exclusive, release
 from newsloom.sources import actions as source_actions
 from newsloom.stories import actions as story_actions
@@ -39,11 +40,15 @@ from newsloom.stories import actions as story_actions
 log = logging.getLogger(__name__)
 
 
+metrics.instrument_queue(settings.HUEY)
+
+
 @db_task()
 def poll_feed_task(feed_id: int) -> str:
     outcome = source_actions.poll_feed(
         feed_id, fetcher=runtime.fetcher(), record_entries=article_actions.record_entries
     )
+    metrics.feed_polled(outcome.status, outcome.code)
     return outcome.status
 
 
@@ -52,6 +57,7 @@ def ingest_article_task(article_id: str) -> str:
     outcome = article_actions.ingest_article(
         article_id, fetcher=runtime.fetcher(), detector=runtime.detector(), extractor=runtime.extractor()
     )
+    metrics.article_ingested(outcome.result, outcome.code)
     if outcome.retry_in is not None:
         ingest_article_task.schedule((article_id,), delay=outcome.retry_in.total_seconds())
     elif outcome.result in {"stored", "merged", "feed-only"}:
@@ -88,7 +94,19 @@ def request_story_build() -> None:
 
 def build_stories_now() -> int:
     """Place every article not yet in a story, unless another process is doing it (then it will)."""
-    return _drain("stories", STORIES_REQUESTED, lambda: story_actions.build_stories(embedder=runtime.embedder()))
+    return _drain("stories", STORIES_REQUESTED,
+                  lambda: story_actions.build_stories(embedder=runtime.embedder(), report=_observe_pass))
+
+
+def _observe_pass(report: story_actions.PassReport) -> None:
+    metrics.stories_changed(report.stories_changed)
+    metrics.stage_reached("stored", report.stored_after)
+    metrics.stage_reached("story", report.placed_after)
+
+
+def _observe_enriched(seconds: list[float]) -> None:
+    metrics.story_enriched()
+    metrics.stage_reached("enriched", seconds)
 
 
 ENRICH_REST = timedelta(seconds=60)  # a story is re-enriched at most this often while it keeps changing
@@ -101,7 +119,7 @@ def request_enrichment(delay: float = ENRICH_DEBOUNCE) -> None:
 def _enrich_one(story_id: str, enricher: runtime.StoryEnricher | None) -> bool:
     try:
         return story_actions.enrich_story(story_id, embedder=runtime.embedder() if enricher is None else None,
-                                          llm=runtime.llm(), enricher=enricher)
+                                          llm=runtime.llm(), enricher=enricher, report=_observe_enriched)
     except ExtractionError as exc:  # its enrichment crashed or hung a worker process: the other stories go on
         log.warning("story %s not enriched: %s", story_id, exc)
         return False

@@ -57,6 +57,7 @@ class IngestOutcome:
     result: str  # "stored", "feed-only", "merged", "retry", "skipped"
     retry_in: timedelta | None = None
     detail: str = ""
+    code: str = ""  # the error's code when the page was not stored (errors.py), for the metrics
 
 
 def html_to_text(html: str) -> str:
@@ -239,10 +240,14 @@ def _ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | 
             Article.objects.filter(pk=aid, status=Article.Status.PENDING).update(
                 attempts=attempts, error_code=exc.code, error=str(exc)
             )
-            return IngestOutcome(aid, "retry", retry_in=delay, detail=str(exc))
+            return IngestOutcome(aid, "retry", retry_in=delay, detail=str(exc), code=exc.code)
         return keep_feed_content(aid, exc, detector=detector)
     except (PermanentFetchError, ExtractionError) as exc:
         return keep_feed_content(aid, exc, detector=detector)
+    except Exception as exc:  # a bug in a step must not leave the article pending with no attempt recorded
+        log.exception("unexpected error ingesting %s", article.url)
+        error = NewsloomError(f"internal error: {type(exc).__name__}: {exc}")
+        return keep_feed_content(aid, error, detector=detector)
     return store_extracted(aid, extracted, final_url=page.final_url)
 
 
@@ -273,7 +278,7 @@ def keep_feed_content(aid: str, error: NewsloomError, *, detector: LanguageDetec
         fit_row(article)
         article.save()
     log.info("article %s kept feed content: %s", aid, error)
-    return IngestOutcome(aid, "feed-only", detail=str(error))
+    return IngestOutcome(aid, "feed-only", detail=str(error), code=error.code)
 
 
 def choose_published(extracted: ExtractedArticle, feed_date: datetime | None, now: datetime) -> datetime:

@@ -86,3 +86,8 @@ def iter_article_records() -> Iterator[dict[str, Any]]:
     articles = Article.objects.select_related("source", "feed").order_by("published_at", "pk")
     for article in articles.iterator(chunk_size=EXPORT_BATCH):
         yield article_record(article)
+
+
+def article_detail(article_id: str) -> Article | None:
+    """A readable article with its source, without the pipeline's own columns (vectors, signatures)."""
+    return readable_articles().defer("vector", "signature", "feed_html").filter(pk=article_id).first()

@@ -142,7 +142,7 @@ def filter_sql(filters: Filters, alias: str, using: str) -> tuple[str, list[Any]
     if filters.since:
         where.append(f"{alias}.published_at >= %s")
         params.append(ops.adapt_datetimefield_value(datetime.combine(filters.since, time.min, tzinfo=tz)))
-    if filters.until:
+    if filters.until and filters.until < date.max:  # until the calendar's last day is no bound at all
         end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=tz)
         where.append(f"{alias}.published_at < %s")
         params.append(ops.adapt_datetimefield_value(end))

@@ -29,7 +29,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"feed {feed.pk}: {feed.url} ({feed.source.name}) — polled on the next crawl")
         return 0
     if command == "import":
-        result = actions.import_opml(args.file.read_bytes())
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            print(f"newsloom: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        result = actions.import_opml(data)
         print(f"{len(result.added)} added, {len(result.existing)} already subscribed, {len(result.errors)} errors")
         for error in result.errors:
             print(f"  {_printable(error, 400)}", file=sys.stderr)

@@ -67,6 +67,7 @@ class PollOutcome:
     new_article_ids: list[str] = field(default_factory=list)
     error: str = ""
     skipped: int = 0
+    code: str = ""  # the error's code when the fetch failed (errors.py), for the metrics
 
 
 @dataclass
@@ -343,4 +344,4 @@ def _record_failure(feed: Feed, exc: NewsloomError, now: datetime) -> PollOutcom
     )
     kind = "not a feed" if isinstance(exc, FeedParseError) else exc.code
     log.info("feed %s failed (%s): %s", feed.url, kind, exc)
-    return PollOutcome(feed.pk, "disabled" if disabled else "error", error=str(exc))
+    return PollOutcome(feed.pk, "disabled" if disabled else "error", error=str(exc), code=exc.code)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Count, Q
+
+from newsloom import keyset
+from newsloom.keyset import Key
 from newsloom.sources.models import Feed, Source
 
 
@@ -50,3 +55,13 @@ def feed_record(feed: Feed) -> dict[str, Any]:
         "last_item_link": feed.last_item_link,
         "last_item_error_at": iso(feed.last_item_error_at),
     }
+
+
+SOURCE_ORDER = (Key("slug"),)
+
+
+def source_listing(start: Sequence[Any] | None = None, limit: int = 50) -> tuple[list[Source], tuple[Any, ...] | None]:
+    """A page of sources by slug, each with ``article_count`` (its articles past the pending state)."""
+    readable = Count("articles", filter=~Q(articles__status="pending"))
+    return keyset.page(Source.objects.annotate(article_count=readable), SOURCE_ORDER, start, limit)
+

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from newsloom import keyset
 from newsloom.articles.models import Article
 from newsloom.articles.queries import EXPORT_BATCH, iso, readable_articles
 from newsloom.core.grouping.related import Candidate, related
+from newsloom.keyset import Key
 from newsloom.stories.models import Story
 
 RELATED_WINDOW = timedelta(days=14)
@@ -182,3 +187,72 @@ def _story_member(article: Article) -> dict[str, Any]:
         "published": iso(article.published_at),
         "wire_group": article.wire_group_id,
     }
+
+
+# ------------------------------------------------------------------------------------------- lists for the JSON API
+
+STORY_ORDERS: dict[str, tuple[Key, ...]] = {
+    "rank": (Key("score", descending=True), Key("last_published", descending=True, nullable=True), Key("pk")),
+    "latest": (Key("last_published", descending=True, nullable=True), Key("pk")),
+}
+MEMBER_FIELDS = ("id", "story_id", "title", "url", "canonical_url", "published_at", "lead_image", "wire_group_id",
+                 "language", "status", "source__id", "source__name", "source__slug")
+HASHTAG_POOL = 1000  # stories, best first, whose hashtags are counted
+
+
+def with_hashtag(stories: QuerySet[Story], tag: str) -> QuerySet[Story]:
+    """``stories`` whose hashtags hold ``tag`` exactly: JSON containment where the database has it, else SQLite's
+    ``json_each``."""
+    if connection.features.supports_json_field_contains:
+        return stories.filter(hashtags__contains=[tag])
+    table = connection.ops.quote_name(Story._meta.db_table)
+    has = RawSQL(f"EXISTS (SELECT 1 FROM json_each({table}.hashtags) WHERE json_each.value = %s)", (tag,),
+                 output_field=BooleanField())
+    return stories.filter(has)
+
+
+def story_listing(*, order: str = "rank", hashtag: str | None = None, source: str | None = None,
+                  language: str | None = None, since: datetime | None = None, start: Sequence[Any] | None = None,
+                  limit: int = 20) -> tuple[list[Story], tuple[Any, ...] | None]:
+    """A page of stories with articles, best first (``rank``) or newest first (``latest``), after the key ``start``;
+    and the key that continues it. ``source`` is a source's slug: stories it has an article in."""
+    stories = Story.objects.filter(article_count__gt=0).defer("centroid", "comparison", "key_points")
+    if hashtag:
+        stories = with_hashtag(stories, hashtag)
+    if source:
+        stories = stories.filter(pk__in=Article.objects.filter(source__slug=source, story__isnull=False)
+                                 .exclude(status=Article.Status.PENDING).values("story_id"))
+    if language:
+        stories = stories.filter(language=language)
+    if since:
+        stories = stories.filter(last_published__gte=since)
+    return keyset.page(stories, STORY_ORDERS[order], start, limit)
+
+
+def story_members(story_ids: Sequence[str]) -> dict[str, list[Article]]:
+    """The readable articles of each story (only the fields a list shows), oldest first: one query for all."""
+    rows = (Article.objects.filter(story_id__in=list(story_ids)).exclude(status=Article.Status.PENDING)
+            .select_related("source").only(*MEMBER_FIELDS).order_by("published_at", "pk"))
+    out: dict[str, list[Article]] = {}
+    for article in rows:
+        out.setdefault(article.story_id or "", []).append(article)
+    return out
+
+
+def story_detail(story_id: str) -> Story | None:
+    """One story with its readable articles prefetched (without their texts), for ``coverage``."""
+    members = (Article.objects.exclude(status=Article.Status.PENDING).select_related("source")
+               .only(*MEMBER_FIELDS).order_by("published_at", "pk"))
+    return (Story.objects.filter(pk=story_id, article_count__gt=0).defer("centroid")
+            .prefetch_related(Prefetch("articles", queryset=members)).first())
+
+
+def hashtag_counts() -> list[tuple[str, int]]:
+    """The hashtags of the best ``HASHTAG_POOL`` stories, each with how many of them carry it, commonest first."""
+    pool = (Story.objects.filter(article_count__gt=0).order_by("-score", "-last_published", "pk")
+            .values_list("hashtags", flat=True)[:HASHTAG_POOL])
+    counts: Counter[str] = Counter()
+    for tags in pool:
+        if isinstance(tags, list):
+            counts.update({t for t in tags if isinstance(t, str) and t})
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))

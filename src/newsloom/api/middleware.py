@@ -1,0 +1,37 @@
+"""Under ``/api/``: gzip, and the one error body for whatever Django answered outside the API's own handlers.
+
+An unknown URL's 404 (Django's HTML page), the 405 django-ninja answers for a method an operation does not take, and
+a 500 raised outside an operation all reach the client as ``{"status", "code", "message", "details"}``, with their
+``Allow`` and ``Retry-After`` headers kept. Everything else passes untouched; other paths are not looked at (the
+reader pages keep their own validators, which gzip would have weakened).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
+
+from newsloom.api.errors import error_response
+
+PREFIX = "/api/"
+KEPT_HEADERS = ("Allow", "Retry-After")
+
+
+class ApiMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.gzip = GZipMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if not request.path_info.startswith(PREFIX):
+            return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            reshaped = error_response(response.status_code)
+            for name in KEPT_HEADERS:
+                if name in response:
+                    reshaped[name] = response[name]
+            response = reshaped
+        return self.gzip.process_response(request, response)
