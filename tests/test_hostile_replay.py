@@ -8,14 +8,17 @@ The naming convention (which files are replayed and how) is in tests/data/hostil
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newsloom import runtime
 from newsloom.articles.models import Article
 from newsloom.commands.crawl import crawl_once
+from newsloom.core.ingest.fetch import Fetcher
 from newsloom.sources.actions import create_feed, ensure_source, feed_url, import_opml
 from newsloom.sources.models import Feed
 from tests.support.bounds import stored_value_problems
@@ -153,7 +156,17 @@ def _check_feed(label: str, feed: Feed, expect: dict[str, Any], base: str) -> li
     return problems
 
 
-def test_every_hostile_file_is_recorded_and_the_crawl_carries_on(pipeline, server: LocalServer) -> None:
+@pytest.fixture
+def offline(pipeline, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Nothing leaves the machine: every host name resolves to a link-local address, which is always refused (a
+    fixture linking to http://example.org/ gets a recorded BlockedAddress, not a lookup); the test server is an IP."""
+    fetcher = Fetcher(runtime.fetch_policy(), limiter=runtime.host_limiter(), resolver=lambda _h, _p: ["169.254.0.1"])
+    monkeypatch.setattr(runtime, "fetcher", lambda: fetcher)
+    yield
+    fetcher.close()
+
+
+def test_every_hostile_file_is_recorded_and_the_crawl_carries_on(offline: None, server: LocalServer) -> None:
     fixtures, _left_alone = replayable()
     assert len([fx for fx in fixtures if fx.name.startswith("store-")]) >= 10
     subscribed = _install(server, fixtures)

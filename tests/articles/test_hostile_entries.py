@@ -100,9 +100,10 @@ def test_an_unexpected_error_while_ingesting_is_recorded_on_the_article(pipeline
 def test_a_page_request_httpx_cannot_build_is_recorded(pipeline, feed) -> None:
     [aid] = actions.record_entries(feed, [entry("http://a.example/x")]).new_ids
     Article.objects.filter(pk=aid).update(url="http://xn--a.example/x")  # stored before the gate existed
-    outcome = actions.ingest_article(aid, fetcher=runtime.fetcher())
+    outcomes = [actions.ingest_article(aid, fetcher=runtime.fetcher()) for _ in range(actions.MAX_ATTEMPTS)]
     article = Article.objects.get(pk=aid)
-    assert outcome.result == "feed-only" and article.status == Article.Status.FEED_ONLY and article.error_code
+    assert [o.result for o in outcomes] == ["retry"] * (actions.MAX_ATTEMPTS - 1) + ["feed-only"]
+    assert article.status == Article.Status.FEED_ONLY and article.error_code == "connection-failed"
 
 
 def test_a_batch_the_database_refuses_is_stored_row_by_row(pipeline, feed, server, monkeypatch) -> None:

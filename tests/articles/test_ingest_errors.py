@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_an_unexpected_error_is_recorded_on_the_article(server: LocalServer) -> None:
     page = server.serve("/a", article_page("A title", ["Some text."] * 5))
     feed = create_feed(server.url("/feed.xml"), ensure_source("Herald"))
-    [aid] = record_entries(feed, parse(rss([("A title", page)]).encode()).entries)
+    [aid] = record_entries(feed, parse(rss([("A title", page)]).encode()).entries).new_ids
 
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise OSError(107, "Transport endpoint is not connected")

@@ -238,7 +238,7 @@ def _ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | 
             retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
             delay = error_backoff(attempts, base=RETRY_BASE, retry_after=retry_after)
             Article.objects.filter(pk=aid, status=Article.Status.PENDING).update(
-                attempts=attempts, error_code=exc.code, error=str(exc)
+                attempts=attempts, error_code=exc.code, error=cut(clean_text(str(exc)), 2000)
             )
             return IngestOutcome(aid, "retry", retry_in=delay, detail=str(exc), code=exc.code)
         return keep_feed_content(aid, exc, detector=detector)
@@ -246,8 +246,8 @@ def _ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | 
         return keep_feed_content(aid, exc, detector=detector)
     except Exception as exc:  # a bug in a step must not leave the article pending with no attempt recorded
         log.exception("unexpected error ingesting %s", article.url)
-        error = NewsloomError(f"internal error: {type(exc).__name__}: {exc}")
-        return keep_feed_content(aid, error, detector=detector)
+        return record_internal_error(aid, InternalError(f"internal error: {type(exc).__name__}: {exc}"),
+                                     detector=detector)
     return store_extracted(aid, extracted, final_url=page.final_url)
 
 
