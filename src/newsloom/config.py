@@ -45,7 +45,12 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_METRICS_USER": ("unset", "with NEWSLOOM_METRICS_PASSWORD: basic-auth account for /metrics"),
     "NEWSLOOM_METRICS_PASSWORD": ("unset", "the password of that account"),
     "NEWSLOOM_LOG_FORMAT": ("text", "text, or json for one JSON object per log line"),
+    "NEWSLOOM_RETENTION_DAYS": ("unset", "remove stories and articles older than this many days (at least 30)"),
 }
+
+#: the shortest retention: the story window (stories.engine.DEFAULT_WINDOW), so that nothing removed is still held by
+#: a running clusterer or loaded by its replay
+RETENTION_MIN_DAYS = 30
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -78,6 +83,16 @@ def _log_format(value: str | None) -> str:
     return fmt
 
 
+def _retention(value: str | None) -> int:
+    if value is None or not value.strip() or value.strip() == "0":
+        return 0
+    days = int(value)
+    if days < RETENTION_MIN_DAYS:
+        raise ValueError(f"NEWSLOOM_RETENTION_DAYS must be at least {RETENTION_MIN_DAYS} (the story window), or 0 "
+                         f"to keep everything; not {value!r}")  # fmt: skip
+    return days
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -104,6 +119,7 @@ class Config:
     metrics_user: str | None = None
     metrics_password: str | None = None
     log_format: str = "text"
+    retention_days: int = 0  # 0: keep everything
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -138,6 +154,7 @@ class Config:
             metrics_user=env.get("NEWSLOOM_METRICS_USER") or None,
             metrics_password=env.get("NEWSLOOM_METRICS_PASSWORD") or None,
             log_format=_log_format(env.get("NEWSLOOM_LOG_FORMAT")),
+            retention_days=_retention(env.get("NEWSLOOM_RETENTION_DAYS")),
         )
 
     def ensure_secret_key(self) -> str:
