@@ -9,7 +9,8 @@
 3. runs ``newsloom --help``, ``python -m newsloom --help`` and every command's and sub-command's ``--help``;
 4. runs ``newsloom demo --no-serve`` on a fresh data dir (the whole pipeline on the bundled mini-web) and checks that
    articles were stored with full text and placed in stories;
-5. starts ``newsloom serve`` on that data and asks it for the home page, a story page and a static file.
+5. starts ``newsloom serve`` on that data and asks it for the home page, a story page, a static file, ``/healthz``,
+   ``/readyz`` and ``/metrics``.
 
 Nothing of the newsloom environment of the caller leaks in (``NEWSLOOM_*`` variables are dropped), so the check uses
 the embedded defaults: SQLite and the SQLite queue in the data dir. Exit status 0 when everything passed.
@@ -152,7 +153,7 @@ def check_serve(bin_dir: Path, data: Path, env: dict[str, str], cwd: Path) -> No
                 time.sleep(0.3)
         stories = re.findall(r'href="(/en/story/[0-9a-f]+)"', home)
         static = re.findall(r'(?:href|src)="(/static/[^"]+)"', home)
-        checks = {"/en/": status}
+        checks = {"/en/": status, **{path: get(base + path)[0] for path in ("/healthz", "/readyz", "/metrics")}}
         if stories:
             checks[stories[0]] = get(base + stories[0])[0]
         if static:

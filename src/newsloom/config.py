@@ -75,7 +75,12 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_LOGINS_PER_IP_MINUTE": ("6", "sign-in attempts per minute from one IP address"),
     "NEWSLOOM_LOGIN_LOCKOUT_ATTEMPTS": ("5", "failed sign-ins to one account before it is locked"),
     "NEWSLOOM_LOGIN_LOCKOUT_MINUTES": ("15", "how long that lock lasts"),
+    "NEWSLOOM_RETENTION_DAYS": ("unset", "remove stories and articles older than this many days (at least 30)"),
 }
+
+#: the shortest retention: the story window (stories.engine.DEFAULT_WINDOW), so that nothing removed is still held by
+#: a running clusterer or loaded by its replay
+RETENTION_MIN_DAYS = 30
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -150,6 +155,8 @@ def _log_format(value: str | None) -> str:
     if fmt not in {"text", "json"}:
         raise ValueError(f"NEWSLOOM_LOG_FORMAT must be text or json, not {value!r}")
     return fmt
+
+
 def _verification(value: str | None) -> str:
     choice = (value or "mandatory").strip().lower()
     if choice not in {"mandatory", "optional", "none"}:
@@ -201,6 +208,16 @@ class CommunityLimits:
         )
 
 
+def _retention(value: str | None) -> int:
+    if value is None or not value.strip() or value.strip() == "0":
+        return 0
+    days = int(value)
+    if days < RETENTION_MIN_DAYS:
+        raise ValueError(f"NEWSLOOM_RETENTION_DAYS must be at least {RETENTION_MIN_DAYS} (the story window), or 0 "
+                         f"to keep everything; not {value!r}")  # fmt: skip
+    return days
+
+
 @dataclass(frozen=True)
 class Config:
     data_dir: Path
@@ -238,6 +255,7 @@ class Config:
     trusted_ip_header: str | None = None
     trusted_proxy_count: int = 0
     cache_url: str | None = None
+    retention_days: int = 0  # 0: keep everything
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Config:
@@ -288,6 +306,7 @@ class Config:
             trusted_ip_header=(env.get("NEWSLOOM_TRUSTED_IP_HEADER") or "").strip() or None,
             trusted_proxy_count=max(0, int(env.get("NEWSLOOM_TRUSTED_PROXY_COUNT") or 0)),
             cache_url=env.get("NEWSLOOM_CACHE_URL") or None,
+            retention_days=_retention(env.get("NEWSLOOM_RETENTION_DAYS")),
         )
 
     def ensure_secret_key(self) -> str:

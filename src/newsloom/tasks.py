@@ -18,19 +18,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsloom import followups, runtime
 from newsloom.articles import actions as article_actions
 from newsloom.articles.queries import stories_still_growing
+from newsloom.core.ingest.feeds import FeedEntry
 from newsloom.errors import ExtractionError
 from newsloom.observability import metrics
 from newsloom.queue import claim, exclusive, release
@@ -43,11 +45,24 @@ log = logging.getLogger(__name__)
 metrics.instrument_queue(settings.HUEY)
 
 
+def retention_cutoff() -> datetime | None:
+    """Articles published before this are removed (NEWSLOOM_RETENTION_DAYS); None: everything is kept."""
+    days = runtime.config().retention_days
+    return timezone.now() - timedelta(days=days) if days else None
+
+
+def _record_entries(feed: Any, entries: Sequence[FeedEntry]) -> list[str]:
+    """Record a feed's entries, less those older than the retention keeps (a feed's archive would otherwise bring
+    back, every poll, what retention removed)."""
+    cutoff = retention_cutoff()
+    if cutoff is not None:
+        entries = [e for e in entries if (when := e.published or e.updated) is None or when >= cutoff]
+    return article_actions.record_entries(feed, entries)
+
+
 @db_task()
 def poll_feed_task(feed_id: int) -> str:
-    outcome = source_actions.poll_feed(
-        feed_id, fetcher=runtime.fetcher(), record_entries=article_actions.record_entries
-    )
+    outcome = source_actions.poll_feed(feed_id, fetcher=runtime.fetcher(), record_entries=_record_entries)
     metrics.feed_polled(outcome.status, outcome.code)
     return outcome.status
 
@@ -235,3 +250,34 @@ def sweep_enrichment() -> int:
 @db_periodic_task(crontab(minute="*/15"))
 def recover_pending_articles() -> int:
     return enqueue_pending_articles(idle_for=timedelta(hours=1))
+
+
+RETENTION_WAIT = 30  # tries, a second apart, for the story lock before a retention pass leaves the rest to the next
+
+
+def apply_retention(cutoff: datetime | None = None, *, batch: int = story_actions.RETENTION_BATCH) -> int:
+    """Remove what is older than the retention, a batch per transaction, each under the story lock (taken and
+    released per batch, so story passes go on in between); returns how many articles were removed."""
+    cutoff = cutoff or retention_cutoff()
+    removed, waited = 0, 0
+    while cutoff is not None:
+        with exclusive(settings.HUEY, "stories") as mine:
+            if mine:
+                stories, articles = story_actions.remove_expired(cutoff, batch=batch)
+        if not mine:
+            waited += 1
+            if waited >= RETENTION_WAIT:
+                break
+            time.sleep(1)
+            continue
+        metrics.retention_removed(stories, articles)
+        removed += articles
+        if not stories and not articles:
+            break
+    return removed
+
+
+@db_periodic_task(crontab(minute="23"))
+def retention() -> int:
+    """Hourly: NEWSLOOM_RETENTION_DAYS (nothing when unset)."""
+    return apply_retention() if retention_cutoff() is not None else 0

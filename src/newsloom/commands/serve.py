@@ -190,12 +190,27 @@ def gunicorn_options(host: str, port: int, processes: int, consume: bool, thread
 
 
 def gunicorn_json_logging() -> dict[str, Any]:
-    """gunicorn's own error log (worker boots, timeouts) as JSON lines too, with NEWSLOOM_LOG_FORMAT=json."""
+    """gunicorn's own logs (worker boots, timeouts) as JSON lines too, with NEWSLOOM_LOG_FORMAT=json. gunicorn lays
+    this over its defaults key by key, so both of its handlers are named; the root logger gets none, or newsloom's
+    records (already written by Django's logging set-up) would be written twice."""
+    json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
     return {
+        "root": {"level": "WARNING", "handlers": []},
         "formatters": {"json": {"()": "newsloom.observability.logging.JsonFormatter"}},
-        "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json",
-                                       "stream": "ext://sys.stderr"}},
-        "loggers": {"gunicorn.error": {"level": "WARNING", "handlers": ["error_console"], "propagate": False}},
+        "handlers": {
+            "console": {**json_handler, "stream": "ext://sys.stdout"},
+            "error_console": {**json_handler, "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "level": "WARNING",
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.error",
+            },
+            # no access log, as in text mode (``accesslog`` None): a line per request costs more than a cached page
+            "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False, "qualname": "gunicorn.access"},
+        },
     }
 
 

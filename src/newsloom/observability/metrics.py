@@ -39,6 +39,9 @@ ARTICLES_STORED = Counter(
 )
 STORIES_CHANGED = Counter("newsloom_stories_changed", "Stories created or changed by story passes.")
 STORIES_ENRICHED = Counter("newsloom_stories_enriched", "Story enrichments written (summary, key points, ...).")
+RETENTION_REMOVED = Counter(
+    "newsloom_retention_removed", "Stories and articles removed by the retention (NEWSLOOM_RETENTION_DAYS).", ["kind"]
+)
 PIPELINE_SECONDS = Histogram(
     "newsloom_pipeline_seconds",
     "Time from an article's first sighting in a feed to each stage: stored, story (placed in one), enriched.",
@@ -135,6 +138,13 @@ def stories_changed(count: int) -> None:
 
 def story_enriched() -> None:
     STORIES_ENRICHED.inc()
+
+
+def retention_removed(stories: int, articles: int) -> None:
+    if stories:
+        RETENTION_REMOVED.labels("stories").inc(stories)
+    if articles:
+        RETENTION_REMOVED.labels("articles").inc(articles)
 
 
 def page_answered(page: str, status: int, seconds: float) -> None:

@@ -293,3 +293,40 @@ def rescore_recent(days: int = 3) -> int:
             score=story_score(story.source_count, story.last_published, recent, now)
         )
     return len(ids)
+
+
+RETENTION_BATCH = 100  # stories removed per transaction: short write locks while readers and the pipeline go on
+
+
+def remove_expired(cutoff: datetime, *, batch: int = RETENTION_BATCH) -> tuple[int, int]:
+    """One batch of retention, in one transaction: stories whose latest article was published before ``cutoff``,
+    with all their articles, and articles older than that in no story (never stored, or not yet placed). A story
+    with comments on it or on any of its articles stays whole, and so does an article with comments. The wire
+    groups those articles were in are recounted, and removed once empty; the search index follows the rows (SQLite's
+    triggers, PostgreSQL's column). Returns (stories, articles) removed; (0, 0) when nothing is left to remove.
+
+    Must run under the queue lock "stories" (as ``tasks`` does): no story pass places an article meanwhile. The
+    cutoff is at least the story window old, so no running clusterer holds what goes."""
+    with transaction.atomic():
+        story_ids = list(
+            Story.objects.filter(last_published__lt=cutoff)
+            .exclude(comments__isnull=False).exclude(articles__comments__isnull=False)
+            .order_by("last_published", "id").values_list("pk", flat=True)[:batch]
+        )  # fmt: skip
+        old = Q(published_at__lt=cutoff) | Q(published_at__isnull=True, created_at__lt=cutoff)
+        article_ids = list(Article.objects.filter(story_id__in=story_ids).values_list("pk", flat=True))
+        article_ids += Article.objects.filter(old, story__isnull=True).exclude(comments__isnull=False).values_list(
+            "pk", flat=True
+        )[: batch * 10]
+        if not story_ids and not article_ids:
+            return 0, 0
+        groups = set(
+            Article.objects.filter(pk__in=article_ids, wire_group__isnull=False).values_list("wire_group_id", flat=True)
+        )
+        Article.objects.filter(pk__in=article_ids).delete()  # their URLs go with them (cascade)
+        Story.objects.filter(pk__in=story_ids).delete()
+        WireGroup.objects.filter(pk__in=groups, articles__isnull=True).delete()
+        refresh_wire_groups(WireGroup.objects.filter(pk__in=groups).values_list("pk", flat=True))
+    log.info("retention: removed %d stories and %d articles published before %s", len(story_ids), len(article_ids),
+             cutoff.isoformat())  # fmt: skip
+    return len(story_ids), len(article_ids)
