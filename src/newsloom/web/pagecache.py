@@ -14,7 +14,8 @@ so one reader's response is every reader's. A response that sets a cookie, strea
 ``PAGE_CACHE_MAX_BYTES`` is not stored. The cache is Django's ``pages`` cache (each process's own memory).
 
 A request that carries a session cookie may be a signed-in reader's, whose pages are personal: it is neither answered
-from nor stored in this cache (the middleware runs before the session is read, so the cookie is what it can see).
+from nor stored in this cache (the middleware runs before the session is read, so the cookie is what it can see);
+nor is one carrying a message waiting to be shown.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from newsloom.web.freshness import (
 
 _SAFE = ("GET", "HEAD")
 PAGE_CACHE = "pages"  # settings.CACHES: per process, never the shared one
+MESSAGES_COOKIE = "messages"  # a message waiting for this reader ("You have signed out.") is drawn on the next page
 _Stored = tuple[bytes, list[tuple[str, str]]]
 
 
@@ -74,7 +76,7 @@ class FreshPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        personal = settings.SESSION_COOKIE_NAME in request.COOKIES
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES
         key = _page_key(request) if request.method in _SAFE and not personal else None
         if key is None:
             return self.get_response(request)
