@@ -19,6 +19,9 @@ of the table's header says which one ran.
 Prints per page type: requests/second, p50 and p99 latency in ms, the ratio to the static ceiling; p50 and p99 with
 one connection (the page's own time, without queueing behind other clients); and whether a repeat request with
 If-None-Match (or If-Modified-Since) is answered 304. The clients share the machine's cores with the server.
+Then the same for a signed-in reader (rows ``me/…``: an account made with `newsloom users create`, signed in through
+the real form, following three hashtags): the article page and the Following page, which are personal and so never
+answered from the page cache.
 """
 
 from __future__ import annotations
@@ -51,7 +54,10 @@ LINKS = {
     "hashtag": re.compile(r'href="(/en/hashtag/[^"/?#]+)"'),
 }
 FIXED = {"home": "/en/", "search": "/en/search?q=flood", "atom": "/feeds/top.atom"}
-ORDER = ["static", "home", "article", "story", "source", "hashtag", "search", "atom"]
+ORDER = ["static", "home", "article", "story", "source", "hashtag", "search", "atom", "me/article", "me/follow"]
+READER, PASSWORD = "bench-reader", "bench-reader-passphrase"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TAG = re.compile(r'href="/en/hashtag/([^"/?#]+)"')
 
 
 # wrk calls done() once at the end: one line with the totals and the percentiles (microseconds) to parse
@@ -120,9 +126,16 @@ def fresh_database(url: str | None) -> Iterator[str | None]:
             conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
 
 
-def newsloom(env: dict[str, str], *args: str, timeout: float = 900) -> str:
-    done = subprocess.run([sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO)
+def newsloom(env: dict[str, str], *args: str, timeout: float = 900, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "newsloom", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        input=stdin,
+    )
     if done.returncode != 0:
         raise SystemExit(f"newsloom {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     return done.stderr
@@ -194,7 +207,25 @@ def discover(base: str, max_pages: int = 12) -> dict[str, str]:
     return found
 
 
-def load(base: str, name: str, path: str, clients: int, seconds: float) -> Result:
+def sign_in(base: str) -> str:
+    """Sign the bench reader in through the real form, follow three hashtags; the Cookie header of its session."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        token = TOKEN.search(client.get("/en/accounts/login/").text)
+        form = {"login": READER, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        client.post("/en/accounts/login/", data=form)
+        home = client.get("/en/").text
+        if "Sign out" not in home:
+            raise SystemExit("the bench reader could not sign in")
+        token = TOKEN.search(home)
+        for tag in list(dict.fromkeys(TAG.findall(home)))[:3]:
+            client.post(
+                "/en/me/follow",
+                data={"kind": "hashtag", "key": tag, "on": "1", "csrfmiddlewaretoken": token.group(1) if token else ""},
+            )
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+def load(base: str, name: str, path: str, clients: int, seconds: float, cookie: str = "") -> Result:
     """``clients`` threads, each with its own keep-alive connection, requesting ``path`` until the time is up."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -202,7 +233,8 @@ def load(base: str, name: str, path: str, clients: int, seconds: float) -> Resul
     stop_at = [0.0]
 
     def client(i: int) -> None:
-        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1)) as http:
+        headers = {"Cookie": cookie} if cookie else {}
+        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1), headers=headers) as http:
             for _ in range(3):  # warm the connection and the server's caches
                 with suppress(httpx.HTTPError):
                     http.get(path)
@@ -234,10 +266,24 @@ def load(base: str, name: str, path: str, clients: int, seconds: float) -> Resul
     return Result(name, path, len(merged), sum(errors), elapsed, percentile(merged, 0.5), percentile(merged, 0.99))
 
 
-def wrk(script: Path, url: str, connections: int, seconds: int) -> Result:
+def wrk(script: Path, url: str, connections: int, seconds: int, cookie: str = "") -> Result:
     """One wrk run: ``connections`` keep-alive connections on one thread for ``seconds``."""
-    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
-               "-s", str(script), url]
+    command = [
+        "wrk",
+        "-t",
+        "1",
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        str(script),
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
+        url,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     line = next((x for x in done.stdout.splitlines() if x.startswith("NEWSLOOM-WRK ")), None)
     if done.returncode != 0 or line is None:
@@ -247,17 +293,17 @@ def wrk(script: Path, url: str, connections: int, seconds: int) -> Result:
     return Result("", url, int(requests - bad_status), int(sum(errors)), micros / 1e6, p50 / 1000, p99 / 1000)
 
 
-def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float) -> Result:
+def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float, cookie: str = "") -> Result:
     """Like ``load``, with wrk: a one-second run first warms the connections and every server process's cache."""
-    wrk(script, base + path, clients, 1)
-    result = wrk(script, base + path, clients, max(1, round(seconds)))
+    wrk(script, base + path, clients, 1, cookie)
+    result = wrk(script, base + path, clients, max(1, round(seconds)), cookie)
     result.name, result.path = name, path
     return result
 
 
-def wrk_alone(script: Path, base: str, path: str, seconds: int = 2) -> tuple[float, float]:
+def wrk_alone(script: Path, base: str, path: str, seconds: int = 2, cookie: str = "") -> tuple[float, float]:
     """Like ``alone``, with wrk: one connection, one request at a time, for ``seconds``."""
-    result = wrk(script, base + path, 1, seconds)
+    result = wrk(script, base + path, 1, seconds, cookie)
     return result.p50, result.p99
 
 
@@ -267,9 +313,9 @@ def wrk_version() -> str:
     return " ".join(words[:2]) if words else "wrk"
 
 
-def conditional(base: str, path: str) -> str:
+def conditional(base: str, path: str, cookie: str = "") -> str:
     """How a repeat request for the same page is answered when it carries the validators of the first answer."""
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with httpx.Client(base_url=base, timeout=30, headers={"Cookie": cookie} if cookie else {}) as client:
         first = client.get(path)
         etag, modified = first.headers.get("etag"), first.headers.get("last-modified")
         if not etag and not modified:
@@ -280,10 +326,10 @@ def conditional(base: str, path: str) -> str:
         return f"{via}: {again.status_code}" + (" (revalidated)" if again.status_code == 304 else " (full page)")
 
 
-def alone(base: str, path: str, requests: int = 100) -> tuple[float, float]:
+def alone(base: str, path: str, requests: int = 100, cookie: str = "") -> tuple[float, float]:
     """p50 and p99 in ms of ``requests`` one after another on one connection: the page's own time, no queueing."""
     timings = []
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with httpx.Client(base_url=base, timeout=30, headers={"Cookie": cookie} if cookie else {}) as client:
         client.get(path)
         for _ in range(requests):
             began = time.perf_counter()
@@ -330,23 +376,40 @@ def main() -> int:
             log = newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
             summary = [line for line in log if "articles with full text" in line] or log[-1:]
             print(f"demo data built in {time.perf_counter() - started:.0f} s: {summary[-1] if summary else ''}")
-            print(f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
-                  f"page type, {os.cpu_count()} cores shared by clients and server")
+            newsloom(
+                env,
+                "users",
+                "create",
+                READER,
+                "--email",
+                "bench@example.org",
+                "--password-stdin",
+                stdin=PASSWORD + "\n",
+            )
+            print(
+                f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
+                f"page type, {os.cpu_count()} cores shared by clients and server"
+            )
             print(f"client: {wrk_version() + ', 1 thread' if use_wrk else 'Python, httpx in threads'}")
             script = data_dir / "report.lua"
             script.write_text(WRK_SCRIPT)
             with serving(env, args.with_worker, args.processes) as base:
                 paths = {"static": STATIC, **discover(base)}
+                cookie = sign_in(base)
+                paths["me/follow"] = "/en/following"
+                if "article" in paths:
+                    paths["me/article"] = paths["article"]
                 results, solo, checks = [], {}, {}
                 for name in sorted(paths, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
+                    mine = cookie if name.startswith("me/") else ""
                     # under load first (its warm-up renders the page in every server process), then alone
                     if use_wrk:
-                        results.append(wrk_load(script, base, name, paths[name], clients, seconds))
-                        solo[name] = wrk_alone(script, base, paths[name])
+                        results.append(wrk_load(script, base, name, paths[name], clients, seconds, mine))
+                        solo[name] = wrk_alone(script, base, paths[name], cookie=mine)
                     else:
-                        results.append(load(base, name, paths[name], clients, seconds))
-                        solo[name] = alone(base, paths[name])
-                    checks[name] = conditional(base, paths[name])
+                        results.append(load(base, name, paths[name], clients, seconds, mine))
+                        solo[name] = alone(base, paths[name], cookie=mine)
+                    checks[name] = conditional(base, paths[name], mine)
             report(results, solo, checks, clients)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

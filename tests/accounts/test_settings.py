@@ -61,3 +61,24 @@ def test_the_default_mail_and_cache_need_no_server() -> None:
     assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     assert settings.CACHES["pages"]["BACKEND"].endswith("LocMemCache")
     assert settings.SESSION_COOKIE_HTTPONLY and settings.CSRF_COOKIE_HTTPONLY
+
+
+def test_over_https_the_session_and_csrf_cookies_are_secure(tmp_path: object) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'newsloom.settings'; django.setup(); "
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.CSRF_TRUSTED_ORIGINS)"
+    )
+    env = {
+        **os.environ,
+        "NEWSLOOM_DATA_DIR": str(tmp_path),
+        "NEWSLOOM_HTTPS": "true",
+        "NEWSLOOM_ALLOWED_HOSTS": "news.example",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True True True True ['https://news.example']"

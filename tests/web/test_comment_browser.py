@@ -114,7 +114,7 @@ def test_the_readers_pages_pass_axe_and_fit_a_phone(live_server: Any, browser: A
             ],
         ),
     ):
-        context = browser.new_context(viewport={"width": 375, "height": 800})
+        context = browser.new_context(viewport={"width": 375, "height": 800}, bypass_csp=True)  # axe is injected
         page = context.new_page()
         if signed:
             sign_in(page, live_server.url, "moderator")

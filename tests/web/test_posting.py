@@ -160,3 +160,14 @@ def test_a_signed_in_readers_page_is_never_stored_or_served_from_the_page_cache(
     assert [k for k in caches["pages"]._cache if "response" in k] == stored  # type: ignore[attr-defined]
     assert client.get(f"/en/article/{article.pk}", headers={"If-None-Match": first["ETag"]}).status_code == 200
     assert "Sign in to comment" in anonymous.get(f"/en/article/{article.pk}").content.decode()
+
+
+def test_signing_out_shows_its_message_on_the_next_page_even_a_stored_one(article: Article, maren: Any) -> None:
+    anonymous = Client()
+    anonymous.get("/en/")  # the home page is now stored
+    client = signed_in(maren)
+    assert client.post("/en/accounts/logout/").status_code == 302
+    assert "sessionid" not in client.cookies or not client.cookies["sessionid"].value
+    home = client.get("/en/").content.decode()
+    assert "You have signed out." in home and "Sign in" in home
+    assert "You have signed out." not in anonymous.get("/en/").content.decode()

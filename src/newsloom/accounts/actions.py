@@ -5,11 +5,12 @@ for the reader when an input cannot be taken."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from newsloom.accounts.models import Follow, MutedSource, Profile, ReadMark, SavedArticle
@@ -159,8 +160,19 @@ def mark_unread(user: AbstractBaseUser, article: Article) -> None:
         ReadMark.objects.filter(user_id=user.pk, article_id=article.pk).delete()
 
 
+SEEN_AGAIN_AFTER = timedelta(minutes=1)
+
+
 def saw_following(user: AbstractBaseUser, at: datetime | None = None) -> None:
-    """The reader has seen their Following page: what is new is counted from now on."""
-    profile = ensure_profile(user)
+    """The reader has seen their Following page: what is new is counted from now on (a reload within a minute
+    keeps the earlier visit, and costs no write)."""
+    at = at or timezone.now()
     with transaction.atomic():
-        Profile.objects.filter(pk=profile.pk).update(following_seen_at=at or timezone.now())
+        updated = (
+            Profile.objects.filter(user_id=user.pk)
+            .filter(Q(following_seen_at__isnull=True) | Q(following_seen_at__lt=at - SEEN_AGAIN_AFTER))
+            .update(following_seen_at=at)
+        )
+    if not updated and not Profile.objects.filter(user_id=user.pk).exists():
+        ensure_profile(user)
+        Profile.objects.filter(user_id=user.pk).update(following_seen_at=at)

@@ -18,7 +18,8 @@ The request's Host is checked against ``ALLOWED_HOSTS`` first, before any stored
 absolute URLs come from ``NEWSLOOM_PUBLIC_URL``), so one page serves every allowed host.
 
 A request that carries a session cookie may be a signed-in reader's, whose pages are personal: it is neither answered
-from nor stored in this cache (the middleware runs before the session is read, so the cookie is what it can see).
+from nor stored in this cache (the middleware runs before the session is read, so the cookie is what it can see);
+nor is one carrying a message waiting to be shown.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from newsloom.web.freshness import (
 
 _SAFE = ("GET", "HEAD")
 PAGE_CACHE = "pages"  # settings.CACHES: per process, never the shared one
+MESSAGES_COOKIE = "messages"  # a message waiting for this reader ("You have signed out.") is drawn on the next page
 _Stored = tuple[bytes, list[tuple[str, str]]]
 
 
@@ -79,7 +81,7 @@ class FreshPageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request.get_host()  # raises DisallowedHost (answered 400) for a Host outside ALLOWED_HOSTS, before the cache
-        personal = settings.SESSION_COOKIE_NAME in request.COOKIES
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES
         key = _page_key(request) if request.method in _SAFE and not personal else None
         if key is None:
             return self.get_response(request)
