@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from newsloom.api.v1 import api as api_v1
-from newsloom.web import feed_urls
+from newsloom.web import feed_urls, pwa
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     path("feeds/", include(feed_urls)),
     *feed_urls.sitemap_patterns,
     *i18n_patterns(path("", include("newsloom.web.urls")), prefix_default_language=True),
