@@ -194,7 +194,8 @@ def discover(base: str, max_pages: int = 12) -> dict[str, str]:
     return found
 
 
-def load(base: str, name: str, path: str, clients: int, seconds: float) -> Result:
+def load(base: str, name: str, path: str, clients: int, seconds: float, headers: dict[str, str] | None = None
+         ) -> Result:
     """``clients`` threads, each with its own keep-alive connection, requesting ``path`` until the time is up."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -202,7 +203,8 @@ def load(base: str, name: str, path: str, clients: int, seconds: float) -> Resul
     stop_at = [0.0]
 
     def client(i: int) -> None:
-        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1)) as http:
+        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1),
+                          headers=headers) as http:
             for _ in range(3):  # warm the connection and the server's caches
                 with suppress(httpx.HTTPError):
                     http.get(path)
@@ -234,10 +236,11 @@ def load(base: str, name: str, path: str, clients: int, seconds: float) -> Resul
     return Result(name, path, len(merged), sum(errors), elapsed, percentile(merged, 0.5), percentile(merged, 0.99))
 
 
-def wrk(script: Path, url: str, connections: int, seconds: int) -> Result:
+def wrk(script: Path, url: str, connections: int, seconds: int, headers: dict[str, str] | None = None) -> Result:
     """One wrk run: ``connections`` keep-alive connections on one thread for ``seconds``."""
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
-               "-s", str(script), url]
+               *extra, "-s", str(script), url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     line = next((x for x in done.stdout.splitlines() if x.startswith("NEWSLOOM-WRK ")), None)
     if done.returncode != 0 or line is None:
@@ -247,17 +250,19 @@ def wrk(script: Path, url: str, connections: int, seconds: int) -> Result:
     return Result("", url, int(requests - bad_status), int(sum(errors)), micros / 1e6, p50 / 1000, p99 / 1000)
 
 
-def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float) -> Result:
+def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float,
+             headers: dict[str, str] | None = None) -> Result:
     """Like ``load``, with wrk: a one-second run first warms the connections and every server process's cache."""
-    wrk(script, base + path, clients, 1)
-    result = wrk(script, base + path, clients, max(1, round(seconds)))
+    wrk(script, base + path, clients, 1, headers)
+    result = wrk(script, base + path, clients, max(1, round(seconds)), headers)
     result.name, result.path = name, path
     return result
 
 
-def wrk_alone(script: Path, base: str, path: str, seconds: int = 2) -> tuple[float, float]:
+def wrk_alone(script: Path, base: str, path: str, seconds: int = 2, headers: dict[str, str] | None = None
+              ) -> tuple[float, float]:
     """Like ``alone``, with wrk: one connection, one request at a time, for ``seconds``."""
-    result = wrk(script, base + path, 1, seconds)
+    result = wrk(script, base + path, 1, seconds, headers)
     return result.p50, result.p99
 
 
@@ -280,10 +285,10 @@ def conditional(base: str, path: str) -> str:
         return f"{via}: {again.status_code}" + (" (revalidated)" if again.status_code == 304 else " (full page)")
 
 
-def alone(base: str, path: str, requests: int = 100) -> tuple[float, float]:
+def alone(base: str, path: str, requests: int = 100, headers: dict[str, str] | None = None) -> tuple[float, float]:
     """p50 and p99 in ms of ``requests`` one after another on one connection: the page's own time, no queueing."""
     timings = []
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
         client.get(path)
         for _ in range(requests):
             began = time.perf_counter()
