@@ -225,7 +225,8 @@ def sign_in(base: str) -> str:
         return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
-def load(base: str, name: str, path: str, clients: int, seconds: float, cookie: str = "") -> Result:
+def load(base: str, name: str, path: str, clients: int, seconds: float, headers: dict[str, str] | None = None
+         ) -> Result:
     """``clients`` threads, each with its own keep-alive connection, requesting ``path`` until the time is up."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -233,8 +234,8 @@ def load(base: str, name: str, path: str, clients: int, seconds: float, cookie: 
     stop_at = [0.0]
 
     def client(i: int) -> None:
-        headers = {"Cookie": cookie} if cookie else {}
-        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1), headers=headers) as http:
+        with httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1),
+                          headers=headers) as http:
             for _ in range(3):  # warm the connection and the server's caches
                 with suppress(httpx.HTTPError):
                     http.get(path)
@@ -266,24 +267,11 @@ def load(base: str, name: str, path: str, clients: int, seconds: float, cookie: 
     return Result(name, path, len(merged), sum(errors), elapsed, percentile(merged, 0.5), percentile(merged, 0.99))
 
 
-def wrk(script: Path, url: str, connections: int, seconds: int, cookie: str = "") -> Result:
+def wrk(script: Path, url: str, connections: int, seconds: int, headers: dict[str, str] | None = None) -> Result:
     """One wrk run: ``connections`` keep-alive connections on one thread for ``seconds``."""
-    command = [
-        "wrk",
-        "-t",
-        "1",
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "30s",
-        "--latency",
-        "-s",
-        str(script),
-        *(["-H", f"Cookie: {cookie}"] if cookie else []),
-        url,
-    ]
+    extra = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
+               *extra, "-s", str(script), url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     line = next((x for x in done.stdout.splitlines() if x.startswith("NEWSLOOM-WRK ")), None)
     if done.returncode != 0 or line is None:
@@ -293,17 +281,19 @@ def wrk(script: Path, url: str, connections: int, seconds: int, cookie: str = ""
     return Result("", url, int(requests - bad_status), int(sum(errors)), micros / 1e6, p50 / 1000, p99 / 1000)
 
 
-def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float, cookie: str = "") -> Result:
+def wrk_load(script: Path, base: str, name: str, path: str, clients: int, seconds: float,
+             headers: dict[str, str] | None = None) -> Result:
     """Like ``load``, with wrk: a one-second run first warms the connections and every server process's cache."""
-    wrk(script, base + path, clients, 1, cookie)
-    result = wrk(script, base + path, clients, max(1, round(seconds)), cookie)
+    wrk(script, base + path, clients, 1, headers)
+    result = wrk(script, base + path, clients, max(1, round(seconds)), headers)
     result.name, result.path = name, path
     return result
 
 
-def wrk_alone(script: Path, base: str, path: str, seconds: int = 2, cookie: str = "") -> tuple[float, float]:
+def wrk_alone(script: Path, base: str, path: str, seconds: int = 2, headers: dict[str, str] | None = None
+              ) -> tuple[float, float]:
     """Like ``alone``, with wrk: one connection, one request at a time, for ``seconds``."""
-    result = wrk(script, base + path, 1, seconds, cookie)
+    result = wrk(script, base + path, 1, seconds, headers)
     return result.p50, result.p99
 
 
@@ -326,10 +316,10 @@ def conditional(base: str, path: str, cookie: str = "") -> str:
         return f"{via}: {again.status_code}" + (" (revalidated)" if again.status_code == 304 else " (full page)")
 
 
-def alone(base: str, path: str, requests: int = 100, cookie: str = "") -> tuple[float, float]:
+def alone(base: str, path: str, requests: int = 100, headers: dict[str, str] | None = None) -> tuple[float, float]:
     """p50 and p99 in ms of ``requests`` one after another on one connection: the page's own time, no queueing."""
     timings = []
-    with httpx.Client(base_url=base, timeout=30, headers={"Cookie": cookie} if cookie else {}) as client:
+    with httpx.Client(base_url=base, timeout=30, headers=headers) as client:
         client.get(path)
         for _ in range(requests):
             began = time.perf_counter()
@@ -402,13 +392,14 @@ def main() -> int:
                 results, solo, checks = [], {}, {}
                 for name in sorted(paths, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
                     mine = cookie if name.startswith("me/") else ""
+                    headers = {"Cookie": mine} if mine else None
                     # under load first (its warm-up renders the page in every server process), then alone
                     if use_wrk:
-                        results.append(wrk_load(script, base, name, paths[name], clients, seconds, mine))
-                        solo[name] = wrk_alone(script, base, paths[name], cookie=mine)
+                        results.append(wrk_load(script, base, name, paths[name], clients, seconds, headers))
+                        solo[name] = wrk_alone(script, base, paths[name], headers=headers)
                     else:
-                        results.append(load(base, name, paths[name], clients, seconds, mine))
-                        solo[name] = alone(base, paths[name], cookie=mine)
+                        results.append(load(base, name, paths[name], clients, seconds, headers))
+                        solo[name] = alone(base, paths[name], headers=headers)
                     checks[name] = conditional(base, paths[name], mine)
             report(results, solo, checks, clients)
     finally:

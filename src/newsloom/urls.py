@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from newsloom.api.v1 import api as api_v1
 from newsloom.observability import urls as operations_urls
-from newsloom.web import feed_urls
+from newsloom.web import feed_urls, pwa
 
 urlpatterns = [
     *operations_urls.urlpatterns,  # /metrics, /healthz, /readyz
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     path("feeds/", include(feed_urls)),
     *feed_urls.sitemap_patterns,
     *i18n_patterns(

@@ -246,6 +246,33 @@ def test_rate_limit_answers_429_with_retry_after(demo: None, settings: Any) -> N
     assert client.get("/api/v1/openapi.json").status_code == 200  # the schema and docs are not counted
 
 
+def test_rate_limit_counts_answers_from_the_store_too(demo: None, settings: Any) -> None:
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, api_rate_limit=(4, 60))
+    client = Client(REMOTE_ADDR="10.1.2.4")
+    statuses = [client.get("/api/v1/stories?limit=2").status_code for _ in range(6)]
+    assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+def test_repeat_requests_are_answered_from_the_store_and_follow_changes(api: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    story = Story.objects.filter(article_count__gt=0).order_by("-score").first()
+    assert story is not None
+    path = f"/api/v1/stories/{story.pk}"
+    first = api.get(path, headers={"accept-encoding": "gzip"})
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get(path, headers={"accept-encoding": "gzip"})
+    assert len(queries) == 1  # the state query, and nothing else
+    assert again.content == first.content and again["ETag"] == first["ETag"] == f"W/{api.get(path)['ETag']}"
+    assert again["Content-Encoding"] == "gzip" and "Accept-Encoding" in again["Vary"]
+    Story.objects.filter(pk=story.pk).update(title="Retitled", changed_at=timezone.now())
+    changed = api.get(path)
+    assert changed.status_code == 200 and json.loads(changed.content)["title"] == "Retitled"
+    assert api.get(path, headers={"cookie": "sessionid=abc"}).status_code == 200  # not anonymous: the whole way
+
+
 def test_openapi_document_and_local_docs_page(api: Client) -> None:
     schema = get(api, "/api/v1/openapi.json")
     assert schema["openapi"].startswith("3.")

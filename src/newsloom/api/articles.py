@@ -6,24 +6,26 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router
 
 from newsloom.api import pagination, schemas, shapes
-from newsloom.api.conditional import respond
+from newsloom.api.conditional import Fingerprint, of_state, respond
 from newsloom.api.errors import not_found
 from newsloom.api.params import ERRORS, ID_PATTERN
 from newsloom.api.threads import comment_page
 from newsloom.articles import queries as article_queries
 from newsloom.community import queries as community_queries
 from newsloom.stories import queries as story_queries
-from newsloom.web.freshness import State, article_state
+from newsloom.web.freshness import article_state
 
 router = Router(tags=["articles"])
 NO_ARTICLE = "No such article."
 
 
-def _state(article_id: str) -> State:
-    state = article_state(article_id)
-    if state is None:
+def _article(article_id: str) -> tuple[Fingerprint, str]:
+    """The article's fingerprint function and its value now; a 404 when there is no such article."""
+    fingerprint = of_state(article_state, article_id)
+    current = fingerprint()
+    if current is None:
         raise not_found(NO_ARTICLE)
-    return state
+    return fingerprint, current
 
 
 @router.get(
@@ -33,7 +35,7 @@ def _state(article_id: str) -> State:
     summary="One article: full text, sanitized HTML, hashtags, wire copies",
 )
 def get_article(request: HttpRequest, article_id: str = Path(..., pattern=ID_PATTERN)) -> HttpResponse:
-    state = _state(article_id)
+    fingerprint, current = _article(article_id)
 
     def build() -> schemas.Article:
         found = article_queries.article_detail(article_id)
@@ -41,7 +43,7 @@ def get_article(request: HttpRequest, article_id: str = Path(..., pattern=ID_PAT
             raise not_found(NO_ARTICLE)
         return shapes.article(found, story_queries.wire_copies(found))
 
-    return respond(request, state.fingerprint, build)
+    return respond(request, fingerprint, build, current)
 
 
 @router.get(
@@ -53,7 +55,7 @@ def get_article(request: HttpRequest, article_id: str = Path(..., pattern=ID_PAT
 def related_articles(
     request: HttpRequest, article_id: str = Path(..., pattern=ID_PATTERN), limit: int = Query(6, ge=1, le=20)
 ) -> HttpResponse:
-    state = _state(article_id)
+    fingerprint, current = _article(article_id)
 
     def build() -> schemas.RelatedList:
         found = article_queries.get_article(article_id)  # with its vector, which the ranking reads
@@ -61,7 +63,7 @@ def related_articles(
             raise not_found(NO_ARTICLE)
         return shapes.related(story_queries.related_articles(found, k=limit))
 
-    return respond(request, state.fingerprint, build)
+    return respond(request, fingerprint, build, current)
 
 
 @router.get(
@@ -76,8 +78,10 @@ def article_comments(
     cursor: str | None = Query(None, pattern=pagination.CURSOR_PATTERN),
     limit: int = Query(50, ge=1, le=200, description="top-level comments per page, each with all its replies"),
 ) -> HttpResponse:
-    state = _state(article_id)
+    fingerprint, current = _article(article_id)
     offset = pagination.decode_offset(cursor, "comments")
-    return respond(
-        request, state.fingerprint, lambda: comment_page(community_queries.article_thread(article_id), offset, limit)
-    )
+
+    def thread() -> schemas.CommentPage:
+        return comment_page(community_queries.article_thread(article_id), offset, limit)
+
+    return respond(request, fingerprint, thread, current)

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from newsloom.api import pagination, schemas, shapes
-from newsloom.api.conditional import respond
+from newsloom.api.conditional import of_state, respond
 from newsloom.api.params import ERRORS, LANGUAGE_PATTERN, SLUG_PATTERN, TEXT_PATTERN, Day
 from newsloom.articles import search as article_search
 from newsloom.sources import queries as source_queries
@@ -56,7 +56,7 @@ def search(
             next_cursor=pagination.offset_cursor("search", offset + limit) if more else None,
         )
 
-    return respond(request, search_state().fingerprint, build)
+    return respond(request, of_state(search_state), build)
 
 
 @router.get(
@@ -103,4 +103,4 @@ def hashtags(
             next_cursor=pagination.offset_cursor("hashtags", offset + limit) if offset + limit < len(counts) else None,
         )
 
-    return respond(request, site_state().fingerprint, build)
+    return respond(request, of_state(site_state), build)

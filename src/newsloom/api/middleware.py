@@ -1,4 +1,5 @@
-"""Under ``/api/``: gzip, and the one error body for whatever Django answered outside the API's own handlers.
+"""Under ``/api/``: the stored answer first (``fastpath``), gzip, and the one error body for whatever Django answered
+outside the API's own handlers.
 
 An unknown URL's 404 (Django's HTML page), the 405 django-ninja answers for a method an operation does not take, and
 a 500 raised outside an operation all reach the client as ``{"status", "code", "message", "details"}``, with their
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 
+from newsloom.api import fastpath
 from newsloom.api.errors import error_response
 
 PREFIX = "/api/"
@@ -25,9 +27,13 @@ class ApiMiddleware:
         self.gzip = GZipMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        response = self.get_response(request)
         if not request.path_info.startswith(PREFIX):
-            return response
+            return self.get_response(request)
+        stored = fastpath.answer(request)
+        if stored is not None:
+            return stored
+        response = self.get_response(request)
+        fastpath.remember(request, response)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
             reshaped = error_response(response.status_code)
             for name in KEPT_HEADERS:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router
 
 from newsloom.api import pagination, schemas, shapes
-from newsloom.api.conditional import respond
+from newsloom.api.conditional import of_state, respond
 from newsloom.api.errors import not_found
 from newsloom.api.params import ERRORS, ID_PATTERN, LANGUAGE_PATTERN, SLUG_PATTERN, TAG_PATTERN, DateTime, utc
 from newsloom.api.threads import comment_page
@@ -53,7 +53,7 @@ def list_stories(
             next_cursor=pagination.encode(name, next_key) if next_key else None,
         )
 
-    return respond(request, site_state().fingerprint, build)
+    return respond(request, of_state(site_state), build)
 
 
 @router.get(
@@ -63,8 +63,9 @@ def list_stories(
     summary="One story: its articles, wire groups, cited summary, key points and source comparison",
 )
 def get_story(request: HttpRequest, story_id: str = Path(..., pattern=ID_PATTERN)) -> HttpResponse:
-    state = story_state(story_id)
-    if state is None:
+    fingerprint = of_state(story_state, story_id)
+    current = fingerprint()
+    if current is None:
         raise not_found("No such story.")
 
     def build() -> schemas.Story:
@@ -73,7 +74,7 @@ def get_story(request: HttpRequest, story_id: str = Path(..., pattern=ID_PATTERN
             raise not_found("No such story.")
         return shapes.story(found, story_queries.coverage(found))
 
-    return respond(request, state.fingerprint, build)
+    return respond(request, fingerprint, build, current)
 
 
 @router.get(
@@ -88,10 +89,13 @@ def story_comments(
     cursor: str | None = Query(None, pattern=pagination.CURSOR_PATTERN),
     limit: int = Query(50, ge=1, le=200, description="top-level comments per page, each with all its replies"),
 ) -> HttpResponse:
-    state = story_state(story_id)
-    if state is None:
+    fingerprint = of_state(story_state, story_id)
+    current = fingerprint()
+    if current is None:
         raise not_found("No such story.")
     offset = pagination.decode_offset(cursor, "comments")
-    return respond(
-        request, state.fingerprint, lambda: comment_page(community_queries.story_thread(story_id), offset, limit)
-    )
+
+    def thread() -> schemas.CommentPage:
+        return comment_page(community_queries.story_thread(story_id), offset, limit)
+
+    return respond(request, fingerprint, thread, current)
