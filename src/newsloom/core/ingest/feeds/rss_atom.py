@@ -20,6 +20,8 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsloom.core.ingest.discover import discover_feeds
+from newsloom.core.ingest.feeds.fastrss import MIN_ITEMS as FAST_MIN_ITEMS
+from newsloom.core.ingest.feeds.fastrss import plain_result
 from newsloom.core.ingest.feeds.model import (
     FeedEntry,
     ParsedFeed,
@@ -259,8 +261,13 @@ def _from_feedparser(result: Mapping[str, Any], url: str | None, content_type: s
     )
 
 
-def parse_xml_feed(data: bytes, url: str | None, content_type: str | None) -> ParsedFeed:
-    """RSS or Atom bytes -> ``ParsedFeed``; raises ``FeedParseError`` (``NotAFeed`` for web pages and OPML lists)."""
+def parse_xml_feed(data: bytes, url: str | None, content_type: str | None, *,
+                   fast_min_items: int | None = FAST_MIN_ITEMS) -> ParsedFeed:
+    """RSS or Atom bytes -> ``ParsedFeed``; raises ``FeedParseError`` (``NotAFeed`` for web pages and OPML lists).
+
+    A large plain RSS 2.0 feed (``fast_min_items`` items or more) takes ``fastrss``'s path to the same result;
+    ``fast_min_items=None`` always uses feedparser on the whole document.
+    """
     utf8 = _as_utf8(data, content_type)
     _prolog_bytes, root = _prolog(utf8)
     if root == "html":
@@ -268,7 +275,12 @@ def parse_xml_feed(data: bytes, url: str | None, content_type: str | None) -> Pa
     if root == "opml":
         raise NotAFeed("this is an OPML subscription list, not a feed; import it as a list of feeds")
     refuse_entities(utf8)
-    result = _feedparse(data, url, content_type)
+    result = None
+    if fast_min_items is not None:
+        result = plain_result(data, utf8, url, content_type, lambda doc: _feedparse(doc, url, content_type),
+                                      min_items=fast_min_items)
+    if result is None:
+        result = _feedparse(data, url, content_type)
     if not result.get("version") and not result.get("entries"):
         raise _not_a_feed(result, utf8, url, root)
     return _from_feedparser(result, url, content_type)
