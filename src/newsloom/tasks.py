@@ -51,7 +51,7 @@ def retention_cutoff() -> datetime | None:
     return timezone.now() - timedelta(days=days) if days else None
 
 
-def _record_entries(feed: Any, entries: Sequence[FeedEntry]) -> list[str]:
+def _record_entries(feed: Any, entries: Sequence[FeedEntry]) -> source_actions.RecordedEntries:
     """Record a feed's entries, less those older than the retention keeps (a feed's archive would otherwise bring
     back, every poll, what retention removed)."""
     cutoff = retention_cutoff()
