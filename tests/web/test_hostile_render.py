@@ -124,6 +124,52 @@ def html_pages(data: Hostile) -> dict[str, str]:
     return pages
 
 
+def signed_in_pages(data: Hostile) -> dict[str, str]:
+    """The pages a signed-in staff reader sees, over the same hostile data (followed, saved, reported)."""
+    return {
+        "web:following": "/en/following",
+        "web:saved": "/en/saved",
+        "web:settings": "/en/settings",
+        "web:moderation": "/en/moderation",
+        "web:home (signed in)": "/en/",
+        "web:story (signed in)": f"/en/story/{data.story.pk}",
+        **{f"web:article {a.pk} (signed in)": f"/en/article/{a.pk}" for a in data.articles},
+    }
+
+
+# URL names that are form targets (POST only, answering with a redirect or a fragment), not pages to load; each is
+# posted to by the browser tests of the comment and reader features
+FORM_TARGETS = {
+    "web:post_comment", "web:edit_comment", "web:delete_comment", "web:report_comment", "web:follow", "web:save",
+    "web:mute", "web:read", "web:delete_account", "web:moderate", "web:ban",
+}  # fmt: skip
+
+
+def sign_in_staff(page: Any, live_site: Any, data: Hostile) -> None:
+    """Sign the hostile data's commenter in as staff, with everything followed, saved and reported, and hand the
+    session cookie to the browser."""
+    from django.test import Client
+
+    from newsloom.accounts.actions import follow, save_article
+    from newsloom.community.actions import report_comment
+    from newsloom.community.models import Comment
+
+    reader = ensure_reader("mallory")
+    type(reader).objects.filter(pk=reader.pk).update(is_staff=True)
+    reader.refresh_from_db()
+    for article in data.articles:
+        follow(reader, "source", article.source.slug)
+        save_article(reader, article)
+    follow(reader, "hashtag", TAG)
+    follow(reader, "story", data.story.pk)
+    for comment in Comment.objects.all():
+        report_comment(comment, ensure_reader("reporter"), "spam")
+    client = Client()
+    client.force_login(reader)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_site.url}])
+
+
 def machine_files(data: Hostile) -> list[str]:
     files = ["/sitemap.xml"]
     for fmt in ("atom", "rss", "json"):
@@ -142,7 +188,8 @@ def test_every_page_kind_is_covered() -> None:
         for name in sub.reverse_dict
         if isinstance(name, str)
     }
-    tried = {key.split(" ")[0] for key in html_pages(Hostile(Story(pk=_aid(1)), []))} | {
+    empty = Hostile(Story(pk=_aid(1)), [])
+    tried = {key.split(" ")[0] for key in html_pages(empty) | signed_in_pages(empty)} | FORM_TARGETS | {
         "web:article",
         "web:source",
         "feeds:top",
@@ -269,6 +316,13 @@ def test_no_page_links_loads_or_runs_a_hostile_url(
     page.get_by_role("searchbox", name="Ask about this story").press("Enter")
     page.locator(".answer .answer-q").wait_for()
     watch.read(page, "ask in place")
+    sign_in_staff(page, live_site, hostile)
+    for name, path in signed_in_pages(hostile).items():
+        response = page.goto(live_site.url + path)
+        assert response is not None and response.status == 200, (name, response and response.status)
+        problems += policy_problems(name, response.headers)
+        problems += [f"{name}: {bad}" for bad in bad_urls(page.evaluate(COLLECT_URLS))]
+        watch.read(page, name)
     assert not problems, "\n".join(problems)
     assert not watch.events, "\n".join(watch.events)
     # the text is still there, only the link is gone
