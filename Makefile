@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsloom
 
-.PHONY: demo test test-sqlite test-postgres lint install chromium wrk bench clean
+.PHONY: demo test test-sqlite test-postgres test-wheel lint install chromium wrk bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,7 +43,12 @@ test-sqlite: $(STAMP) chromium
 test-postgres: $(STAMP)
 	NEWSLOOM_DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/core --ignore=tests/demo -m "not browser"
 
-test: lint test-sqlite test-postgres
+# The package works bare: the wheel built, installed with no extras into a fresh venv under a temporary folder, every
+# command's --help, `newsloom demo --no-serve` and a few pages of `newsloom serve` (scripts/check_wheel.py; ~1 min).
+test-wheel: $(STAMP)
+	$(BIN)/python scripts/check_wheel.py --python $(PYTHON)
+
+test: lint test-wheel test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -19,6 +19,9 @@ of the table's header says which one ran.
 Prints per page type: requests/second, p50 and p99 latency in ms, the ratio to the static ceiling; p50 and p99 with
 one connection (the page's own time, without queueing behind other clients); and whether a repeat request with
 If-None-Match (or If-Modified-Since) is answered 304. The clients share the machine's cores with the server.
+Then the same for a signed-in reader (rows ``me/…``: an account made with `newsloom users create`, signed in through
+the real form, following three hashtags): the article page and the Following page, which are personal and so never
+answered from the page cache.
 """
 
 from __future__ import annotations
@@ -51,7 +54,10 @@ LINKS = {
     "hashtag": re.compile(r'href="(/en/hashtag/[^"/?#]+)"'),
 }
 FIXED = {"home": "/en/", "search": "/en/search?q=flood", "atom": "/feeds/top.atom"}
-ORDER = ["static", "home", "article", "story", "source", "hashtag", "search", "atom"]
+ORDER = ["static", "home", "article", "story", "source", "hashtag", "search", "atom", "me/article", "me/follow"]
+READER, PASSWORD = "bench-reader", "bench-reader-passphrase"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TAG = re.compile(r'href="/en/hashtag/([^"/?#]+)"')
 
 
 # wrk calls done() once at the end: one line with the totals and the percentiles (microseconds) to parse
@@ -120,9 +126,16 @@ def fresh_database(url: str | None) -> Iterator[str | None]:
             conn.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
 
 
-def newsloom(env: dict[str, str], *args: str, timeout: float = 900) -> str:
-    done = subprocess.run([sys.executable, "-m", "newsloom", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO)
+def newsloom(env: dict[str, str], *args: str, timeout: float = 900, stdin: str | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "newsloom", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        input=stdin,
+    )
     if done.returncode != 0:
         raise SystemExit(f"newsloom {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
     return done.stderr
@@ -192,6 +205,24 @@ def discover(base: str, max_pages: int = 12) -> dict[str, str]:
             if name not in found:
                 print(f"  no {name} page linked from the {len(seen)} pages read", file=sys.stderr)
     return found
+
+
+def sign_in(base: str) -> str:
+    """Sign the bench reader in through the real form, follow three hashtags; the Cookie header of its session."""
+    with httpx.Client(base_url=base, timeout=30) as client:
+        token = TOKEN.search(client.get("/en/accounts/login/").text)
+        form = {"login": READER, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        client.post("/en/accounts/login/", data=form)
+        home = client.get("/en/").text
+        if "Sign out" not in home:
+            raise SystemExit("the bench reader could not sign in")
+        token = TOKEN.search(home)
+        for tag in list(dict.fromkeys(TAG.findall(home)))[:3]:
+            client.post(
+                "/en/me/follow",
+                data={"kind": "hashtag", "key": tag, "on": "1", "csrfmiddlewaretoken": token.group(1) if token else ""},
+            )
+        return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
 
 
 def load(base: str, name: str, path: str, clients: int, seconds: float, headers: dict[str, str] | None = None
@@ -272,9 +303,9 @@ def wrk_version() -> str:
     return " ".join(words[:2]) if words else "wrk"
 
 
-def conditional(base: str, path: str) -> str:
+def conditional(base: str, path: str, cookie: str = "") -> str:
     """How a repeat request for the same page is answered when it carries the validators of the first answer."""
-    with httpx.Client(base_url=base, timeout=30) as client:
+    with httpx.Client(base_url=base, timeout=30, headers={"Cookie": cookie} if cookie else {}) as client:
         first = client.get(path)
         etag, modified = first.headers.get("etag"), first.headers.get("last-modified")
         if not etag and not modified:
@@ -335,23 +366,41 @@ def main() -> int:
             log = newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
             summary = [line for line in log if "articles with full text" in line] or log[-1:]
             print(f"demo data built in {time.perf_counter() - started:.0f} s: {summary[-1] if summary else ''}")
-            print(f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
-                  f"page type, {os.cpu_count()} cores shared by clients and server")
+            newsloom(
+                env,
+                "users",
+                "create",
+                READER,
+                "--email",
+                "bench@example.org",
+                "--password-stdin",
+                stdin=PASSWORD + "\n",
+            )
+            print(
+                f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
+                f"page type, {os.cpu_count()} cores shared by clients and server"
+            )
             print(f"client: {wrk_version() + ', 1 thread' if use_wrk else 'Python, httpx in threads'}")
             script = data_dir / "report.lua"
             script.write_text(WRK_SCRIPT)
             with serving(env, args.with_worker, args.processes) as base:
                 paths = {"static": STATIC, **discover(base)}
+                cookie = sign_in(base)
+                paths["me/follow"] = "/en/following"
+                if "article" in paths:
+                    paths["me/article"] = paths["article"]
                 results, solo, checks = [], {}, {}
                 for name in sorted(paths, key=lambda n: ORDER.index(n) if n in ORDER else len(ORDER)):
+                    mine = cookie if name.startswith("me/") else ""
+                    headers = {"Cookie": mine} if mine else None
                     # under load first (its warm-up renders the page in every server process), then alone
                     if use_wrk:
-                        results.append(wrk_load(script, base, name, paths[name], clients, seconds))
-                        solo[name] = wrk_alone(script, base, paths[name])
+                        results.append(wrk_load(script, base, name, paths[name], clients, seconds, headers))
+                        solo[name] = wrk_alone(script, base, paths[name], headers=headers)
                     else:
-                        results.append(load(base, name, paths[name], clients, seconds))
-                        solo[name] = alone(base, paths[name])
-                    checks[name] = conditional(base, paths[name])
+                        results.append(load(base, name, paths[name], clients, seconds, headers))
+                        solo[name] = alone(base, paths[name], headers=headers)
+                    checks[name] = conditional(base, paths[name], mine)
             report(results, solo, checks, clients)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

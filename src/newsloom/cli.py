@@ -24,7 +24,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsloom {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, help="directory for the SQLite database, queue and secret key "
+        "--data-dir",
+        type=Path,
+        help="directory for the SQLite database, queue and secret key "
         "(env NEWSLOOM_DATA_DIR, default ./newsloom-data; the demo defaults to ./newsloom-demo)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -32,12 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run the whole pipeline on a bundled offline mini-web, then serve the site")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
-    demo.add_argument("--mini-web-port", type=int, default=18100,
-                      help="first port of the mini-web's publishers (0: any free ports)")
+    demo.add_argument(
+        "--mini-web-port", type=int, default=18100, help="first port of the mini-web's publishers (0: any free ports)"
+    )
     demo.add_argument("--no-serve", action="store_true", help="ingest, print a summary and exit")
 
-    feeds = sub.add_parser("feeds", help="manage feeds").add_subparsers(dest="feeds_command", metavar="ACTION",
-                                                                        required=True)
+    feeds = sub.add_parser("feeds", help="manage feeds").add_subparsers(
+        dest="feeds_command", metavar="ACTION", required=True
+    )
     add = feeds.add_parser("add", help="subscribe to a feed URL, or a web page that advertises one")
     add.add_argument("url")
     add.add_argument("--source", help="the publisher's name (default: the feed's title)")
@@ -68,12 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the website and API (and, on the embedded default, run the queue)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--processes", type=int, default=None,
-                       help="web server processes (default: one per CPU; with the embedded queue, one of them "
-                            "also runs the queue consumer)")
-    serve.add_argument("--threads", type=int, default=None,
-                       help="threads per web server process (default: 4; more when many requests wait on I/O, "
-                            "such as questions to a slow LLM endpoint)")
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="web server processes (default: one per CPU; with the embedded queue, one of them "
+        "also runs the queue consumer)",
+    )
+    serve.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per web server process (default: 4; more when many requests wait on I/O, "
+        "such as questions to a slow LLM endpoint)",
+    )
     serve.add_argument("--no-worker", action="store_true", help="do not run the queue consumer in-process")
 
     worker = sub.add_parser("worker", help="a standalone queue consumer (scale-out)")
@@ -89,14 +101,42 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("task", choices=["clustering", "summarization"])
     evaluate.add_argument("dataset", type=Path, help="the dataset's folder, e.g. ../shared/benchmarks/…")
     evaluate.add_argument("--json", action="store_true", help="one JSON object instead of a table")
-    evaluate.add_argument("--embedder", default="none", choices=["none", "hashing", "static", "transformer"],
-                          help="dense vectors used by the step (default: none)")
-    evaluate.add_argument("--limit", type=int, default=None, metavar="N",
-                          help="summarization: score only the first N stories of the split")
+    evaluate.add_argument(
+        "--embedder",
+        default="none",
+        choices=["none", "hashing", "static", "transformer"],
+        help="dense vectors used by the step (default: none)",
+    )
+    evaluate.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="summarization: score only the first N stories of the split",
+    )
+
+    users = sub.add_parser("users", help="readers' and moderators' accounts").add_subparsers(
+        dest="users_command", metavar="ACTION", required=True
+    )
+    create = users.add_parser("create", help="create an account (its e-mail counts as verified)")
+    create.add_argument("name", help="user name")
+    create.add_argument("--staff", action="store_true", help="may moderate comments and use the admin")
+    create.add_argument("--email", help="e-mail address")
+    create.add_argument("--display-name", help="name shown beside comments")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users.add_parser("list", help="list accounts")
 
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create an administrator account")
     return parser
+
+
+#: the commands whose processes serve or work: their metrics go to the data dir's shared folder, for /metrics
+METRICS_COMMANDS = {"serve", "worker", "demo", "crawl"}
+
+
+def data_dir_of(data_dir: Path | None) -> Path:
+    return (data_dir or Path(os.environ.get("NEWSLOOM_DATA_DIR") or "./newsloom-data")).expanduser().resolve()
 
 
 def setup_django(data_dir: Path | None) -> None:
@@ -126,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         for key, value in DEMO_ENV.items():
             os.environ.setdefault(key, value)
+    if args.command in METRICS_COMMANDS:  # before anything imports prometheus-client (Django's set-up does)
+        from newsloom.observability import multiproc
+
+        multiproc.prepare(data_dir_of(data_dir))
     setup_django(data_dir)
 
     from newsloom import runtime
@@ -157,6 +201,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from newsloom.commands import feeds
 
         return feeds.run(args)
+    if args.command in {"crawl", "demo"}:
+        from newsloom.observability import metrics
+
+        metrics.process_started(args.command)
     if args.command == "crawl":
         from newsloom.commands import crawl
 
@@ -164,12 +212,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from newsloom.commands import serve
 
-        return serve.run(host=args.host, port=args.port, processes=args.processes, threads=args.threads,
-                         consume=not args.no_worker)
+        return serve.run(
+            host=args.host, port=args.port, processes=args.processes, threads=args.threads, consume=not args.no_worker
+        )
     if args.command == "worker":
         from newsloom.commands import serve
 
         return serve.run_worker(workers=args.workers, periodic=not args.no_scheduler)
+    if args.command == "users":
+        from newsloom.commands import users
+
+        return users.run(args)
     if args.command == "export":
         from newsloom.commands import export
 

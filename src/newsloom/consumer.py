@@ -16,6 +16,8 @@ from django.db import connections
 from huey import Huey
 from huey.consumer import Consumer, Worker
 
+from newsloom.observability import metrics
+
 log = logging.getLogger(__name__)
 
 
@@ -89,6 +91,19 @@ class InProcessConsumer(Consumer):
 
     def _set_signal_handlers(self) -> None:  # the host program owns signals
         pass
+
+    def start(self) -> None:
+        super().start()
+        self._counted = True
+        metrics.consumer_started(self.workers)
+
+    def stop(self, graceful: bool = False) -> None:
+        try:
+            super().stop(graceful=graceful)
+        finally:
+            if getattr(self, "_counted", False):
+                self._counted = False
+                metrics.consumer_stopped(self.workers)
 
     def idle(self, *, horizon: float = 15.0) -> bool:
         """Nothing running, nothing queued, nothing scheduled to run within ``horizon`` seconds."""

@@ -18,12 +18,16 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
      │         ├── ResponseTooLarge     body or decompressed body over the configured cap
      │         └── HTTPStatusError      any other 4xx; ``status`` holds the code (410 Gone included)
      ├── FeedParseError                 the bytes are not a feed we can read (permanent)
+     │    ├── UnsafeXML                 the XML declares entities (entity expansion, external entities): refused
      │    └── NotAFeed                  an HTML page or another kind of document; ``feed_links`` lists feeds it
      │                                  advertises, if any
      ├── ExtractionError                a page yields no article text (permanent)
-     └── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
-                                        names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
-                                        not-allowed, invalid
+     ├── CommentRejected                a comment, an edit or a report that cannot be accepted (permanent); ``code``
+     │                                  names why: empty, too-long, too-deep, wrong-thread, not-visible, not-open,
+     │                                  not-allowed, invalid, too-fast, too-many, too-many-links, banned,
+     │                                  edit-closed
+     ├── AccountRefused                 an account change that cannot be made (a name too long, taken, ...)
+     └── InternalError                  a bug in a step (an unexpected exception), recorded like any other failure
 """
 
 from __future__ import annotations
@@ -119,6 +123,10 @@ class FeedParseError(NewsloomError):
     code = "parse-error"
 
 
+class UnsafeXML(FeedParseError):
+    code = "unsafe-xml"
+
+
 class NotAFeed(FeedParseError):
     code = "not-a-feed"
 
@@ -139,3 +147,14 @@ class CommentRejected(NewsloomError):
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class InternalError(NewsloomError):
+    """An unexpected exception in a step, recorded on the feed or article it was for, so that it is never only
+    in a log."""
+
+    code = "internal-error"
+class AccountRefused(NewsloomError):
+    """A change to a reader's account refused by the accounts actions; ``str(error)`` is the sentence to show."""
+
+    code = "account-refused"

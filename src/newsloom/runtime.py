@@ -37,6 +37,7 @@ def fetch_policy(cfg: Config | None = None) -> FetchPolicy:
     return FetchPolicy(
         user_agent=cfg.user_agent,
         allow_private=cfg.fetch_allow_private,
+        allow_networks=cfg.fetch_allow_networks,
         per_host_concurrency=cfg.per_host_concurrency,
         per_host_delay=cfg.per_host_delay,
         timeout=cfg.fetch_timeout,

@@ -18,20 +18,23 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsloom import followups, runtime
 from newsloom.articles import actions as article_actions
 from newsloom.articles.queries import stories_still_growing
+from newsloom.core.ingest.feeds import FeedEntry
 from newsloom.errors import ExtractionError
+from newsloom.observability import metrics
 from newsloom.queue import claim, exclusive, release
 from newsloom.sources import actions as source_actions
 from newsloom.stories import actions as story_actions
@@ -39,11 +42,28 @@ from newsloom.stories import actions as story_actions
 log = logging.getLogger(__name__)
 
 
+metrics.instrument_queue(settings.HUEY)
+
+
+def retention_cutoff() -> datetime | None:
+    """Articles published before this are removed (NEWSLOOM_RETENTION_DAYS); None: everything is kept."""
+    days = runtime.config().retention_days
+    return timezone.now() - timedelta(days=days) if days else None
+
+
+def _record_entries(feed: Any, entries: Sequence[FeedEntry]) -> source_actions.RecordedEntries:
+    """Record a feed's entries, less those older than the retention keeps (a feed's archive would otherwise bring
+    back, every poll, what retention removed)."""
+    cutoff = retention_cutoff()
+    if cutoff is not None:
+        entries = [e for e in entries if (when := e.published or e.updated) is None or when >= cutoff]
+    return article_actions.record_entries(feed, entries)
+
+
 @db_task()
 def poll_feed_task(feed_id: int) -> str:
-    outcome = source_actions.poll_feed(
-        feed_id, fetcher=runtime.fetcher(), record_entries=article_actions.record_entries
-    )
+    outcome = source_actions.poll_feed(feed_id, fetcher=runtime.fetcher(), record_entries=_record_entries)
+    metrics.feed_polled(outcome.status, outcome.code)
     return outcome.status
 
 
@@ -52,6 +72,7 @@ def ingest_article_task(article_id: str) -> str:
     outcome = article_actions.ingest_article(
         article_id, fetcher=runtime.fetcher(), detector=runtime.detector(), extractor=runtime.extractor()
     )
+    metrics.article_ingested(outcome.result, outcome.code)
     if outcome.retry_in is not None:
         ingest_article_task.schedule((article_id,), delay=outcome.retry_in.total_seconds())
     elif outcome.result in {"stored", "merged", "feed-only"}:
@@ -88,7 +109,19 @@ def request_story_build() -> None:
 
 def build_stories_now() -> int:
     """Place every article not yet in a story, unless another process is doing it (then it will)."""
-    return _drain("stories", STORIES_REQUESTED, lambda: story_actions.build_stories(embedder=runtime.embedder()))
+    return _drain("stories", STORIES_REQUESTED,
+                  lambda: story_actions.build_stories(embedder=runtime.embedder(), report=_observe_pass))
+
+
+def _observe_pass(report: story_actions.PassReport) -> None:
+    metrics.stories_changed(report.stories_changed)
+    metrics.stage_reached("stored", report.stored_after)
+    metrics.stage_reached("story", report.placed_after)
+
+
+def _observe_enriched(seconds: list[float]) -> None:
+    metrics.story_enriched()
+    metrics.stage_reached("enriched", seconds)
 
 
 ENRICH_REST = timedelta(seconds=60)  # a story is re-enriched at most this often while it keeps changing
@@ -101,7 +134,7 @@ def request_enrichment(delay: float = ENRICH_DEBOUNCE) -> None:
 def _enrich_one(story_id: str, enricher: runtime.StoryEnricher | None) -> bool:
     try:
         return story_actions.enrich_story(story_id, embedder=runtime.embedder() if enricher is None else None,
-                                          llm=runtime.llm(), enricher=enricher)
+                                          llm=runtime.llm(), enricher=enricher, report=_observe_enriched)
     except ExtractionError as exc:  # its enrichment crashed or hung a worker process: the other stories go on
         log.warning("story %s not enriched: %s", story_id, exc)
         return False
@@ -217,3 +250,34 @@ def sweep_enrichment() -> int:
 @db_periodic_task(crontab(minute="*/15"))
 def recover_pending_articles() -> int:
     return enqueue_pending_articles(idle_for=timedelta(hours=1))
+
+
+RETENTION_WAIT = 30  # tries, a second apart, for the story lock before a retention pass leaves the rest to the next
+
+
+def apply_retention(cutoff: datetime | None = None, *, batch: int = story_actions.RETENTION_BATCH) -> int:
+    """Remove what is older than the retention, a batch per transaction, each under the story lock (taken and
+    released per batch, so story passes go on in between); returns how many articles were removed."""
+    cutoff = cutoff or retention_cutoff()
+    removed, waited = 0, 0
+    while cutoff is not None:
+        with exclusive(settings.HUEY, "stories") as mine:
+            if mine:
+                stories, articles = story_actions.remove_expired(cutoff, batch=batch)
+        if not mine:
+            waited += 1
+            if waited >= RETENTION_WAIT:
+                break
+            time.sleep(1)
+            continue
+        metrics.retention_removed(stories, articles)
+        removed += articles
+        if not stories and not articles:
+            break
+    return removed
+
+
+@db_periodic_task(crontab(minute="23"))
+def retention() -> int:
+    """Hourly: NEWSLOOM_RETENTION_DAYS (nothing when unset)."""
+    return apply_retention() if retention_cutoff() is not None else 0

@@ -33,8 +33,8 @@ def feed(server: LocalServer):  # type: ignore[no-untyped-def]
 
 def test_record_entries_is_idempotent_and_strips_tracking(pipeline, feed, server: LocalServer) -> None:
     url = server.url("/news/flood")
-    first = actions.record_entries(feed, [entry(url), entry(url + "?utm_source=rss&utm_medium=feed")])
-    again = actions.record_entries(feed, [entry(url + "?utm_campaign=x"), entry(url)])
+    first = actions.record_entries(feed, [entry(url), entry(url + "?utm_source=rss&utm_medium=feed")]).new_ids
+    again = actions.record_entries(feed, [entry(url + "?utm_campaign=x"), entry(url)]).new_ids
     assert len(first) == 1 and again == []
     article = Article.objects.get()
     assert article.pk == article_id(url) and article.status == Article.Status.PENDING
@@ -46,13 +46,15 @@ def test_entries_without_usable_links_are_skipped(pipeline, feed) -> None:
     bad = [entry("javascript:alert(1)"), entry("mailto:x@example.test")]
     no_link = FeedEntry(guid="g", link=None, title="t", author=None, published=None, updated=None, summary="",
                         content_html="", categories=(), image=None)
-    assert actions.record_entries(feed, [*bad, no_link]) == []
+    recorded = actions.record_entries(feed, [*bad, no_link])
+    assert recorded.new_ids == []
+    assert [s.link for s in recorded.skipped] == ["javascript:alert(1)", "mailto:x@example.test", ""]
     assert not Article.objects.exists()
 
 
 def test_ingest_stores_full_text_and_page_metadata(pipeline, feed, server: LocalServer) -> None:
     url = server.serve("/news/flood", article_page("Council approves flood barrier", LOREM))
-    [aid] = actions.record_entries(feed, [entry(url)])
+    [aid] = actions.record_entries(feed, [entry(url)]).new_ids
     outcome = actions.ingest_article(aid, fetcher=runtime.fetcher(), detector=runtime.detector())
     assert outcome.result == "stored"
     article = Article.objects.get(pk=aid)
@@ -71,18 +73,18 @@ def test_canonical_url_rekeys_the_article_and_merges_copies(pipeline, feed, serv
     server.serve("/news/flood-barrier", page)
     mobile = server.serve("/m/flood", page)
     amp = server.serve("/amp/flood", page)
-    ids = actions.record_entries(feed, [entry(mobile), entry(amp)])
+    ids = actions.record_entries(feed, [entry(mobile), entry(amp)]).new_ids
     results = [actions.ingest_article(aid, fetcher=runtime.fetcher()).result for aid in ids]
     assert sorted(results) == ["merged", "stored"]
     article = Article.objects.get()
     assert article.pk == article_id(canonical) and article.canonical_url == canonical
     # every URL seen leads to the one article: polling again adds nothing
-    assert actions.record_entries(feed, [entry(mobile), entry(amp), entry(canonical)]) == []
+    assert actions.record_entries(feed, [entry(mobile), entry(amp), entry(canonical)]).new_ids == []
 
 
 def test_page_that_fails_for_good_keeps_feed_content(pipeline, feed, server: LocalServer) -> None:
     server.route("/gone", lambda _r: Response(404, b"no", {"Content-Type": "text/plain"}))
-    [aid] = actions.record_entries(feed, [entry(server.url("/gone"))])
+    [aid] = actions.record_entries(feed, [entry(server.url("/gone"))]).new_ids
     outcome = actions.ingest_article(aid, fetcher=runtime.fetcher())
     article = Article.objects.get(pk=aid)
     assert outcome.result == "feed-only"
@@ -92,7 +94,7 @@ def test_page_that_fails_for_good_keeps_feed_content(pipeline, feed, server: Loc
 
 def test_transient_failures_retry_then_fall_back(pipeline, feed, server: LocalServer) -> None:
     server.route("/busy", lambda _r: Response(503, b"busy", {"Content-Type": "text/plain"}))
-    [aid] = actions.record_entries(feed, [entry(server.url("/busy"))])
+    [aid] = actions.record_entries(feed, [entry(server.url("/busy"))]).new_ids
     outcomes = [actions.ingest_article(aid, fetcher=runtime.fetcher()) for _ in range(actions.MAX_ATTEMPTS)]
     assert [o.result for o in outcomes[:-1]] == ["retry"] * (actions.MAX_ATTEMPTS - 1)
     assert all(o.retry_in and o.retry_in.total_seconds() > 0 for o in outcomes[:-1])
@@ -105,7 +107,7 @@ def test_links_to_private_addresses_are_refused(settings, pipeline, feed) -> Non
 
     settings.CONFIG = dataclasses.replace(settings.CONFIG, fetch_allow_private=False)
     runtime.reset()
-    [aid] = actions.record_entries(feed, [entry("http://169.254.169.254/latest/meta-data/")])
+    [aid] = actions.record_entries(feed, [entry("http://169.254.169.254/latest/meta-data/")]).new_ids
     assert actions.ingest_article(aid, fetcher=runtime.fetcher()).result == "feed-only"
     assert Article.objects.get(pk=aid).error_code == "blocked-address"
 

@@ -203,7 +203,7 @@ def _extracted(url: str, canonical: str, title: str, text: str) -> ExtractedArti
 def test_rekeyed_updated_and_deleted_articles(gazette: Source) -> None:
     feed = create_feed("http://gazette.test/feed.xml", gazette)
     link, canonical = "http://gazette.test/news/1?ref=feed", "http://gazette.test/news/flood-barrier"
-    [old_id] = actions.record_entries(feed, [_entry(link, "Pending headline")])
+    [old_id] = actions.record_entries(feed, [_entry(link, "Pending headline")]).new_ids
     assert search("pending").results == []  # not readable yet
 
     # re-keyed under the canonical URL: insert + delete, with the extracted text
@@ -223,7 +223,7 @@ def test_rekeyed_updated_and_deleted_articles(gazette: Source) -> None:
     assert ids(search("approved OR delayed")) == [new_id]
 
     # feed content kept when the page is out of reach
-    [other] = actions.record_entries(feed, [_entry("http://gazette.test/news/2", "Sandbag drive")])
+    [other] = actions.record_entries(feed, [_entry("http://gazette.test/news/2", "Sandbag drive")]).new_ids
     actions.keep_feed_content(other, PermanentFetchError("gone"))
     assert ids(search("sandbags")) == [other]
 

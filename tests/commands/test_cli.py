@@ -11,9 +11,26 @@ from tests.support.feeds import LOREM, article_page, rss
 from tests.support.httpserver import LocalServer
 
 COMMANDS = [
-    [], ["demo"], ["feeds"], ["feeds", "add"], ["feeds", "import"], ["feeds", "export"], ["feeds", "list"],
-    ["feeds", "enable"], ["feeds", "disable"], ["feeds", "set"], ["crawl"], ["serve"], ["worker"], ["export"],
-    ["migrate"], ["createsuperuser"], ["eval"],
+    [],
+    ["demo"],
+    ["feeds"],
+    ["feeds", "add"],
+    ["feeds", "import"],
+    ["feeds", "export"],
+    ["feeds", "list"],
+    ["feeds", "enable"],
+    ["feeds", "disable"],
+    ["feeds", "set"],
+    ["crawl"],
+    ["serve"],
+    ["worker"],
+    ["export"],
+    ["migrate"],
+    ["createsuperuser"],
+    ["eval"],
+    ["users"],
+    ["users", "create"],
+    ["users", "list"],
 ]
 
 
@@ -25,12 +42,17 @@ def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixtur
     assert "usage: newsloom" in capsys.readouterr().out
 
 
-def test_feeds_crawl_and_export_through_the_command(cli_env: dict[str, str], server: LocalServer,
-                                                    tmp_path: Path) -> None:
-    pages = [server.serve(f"/news/{i}", article_page(f"Story {i}", [f"Story {i} opens here.", *LOREM]))
-             for i in range(3)]
-    server.serve("/feed.xml", rss([(f"Story {i}", url + "?utm_source=rss") for i, url in enumerate(pages)]),
-                 "application/rss+xml")
+def test_feeds_crawl_and_export_through_the_command(
+    cli_env: dict[str, str], server: LocalServer, tmp_path: Path
+) -> None:
+    pages = [
+        server.serve(f"/news/{i}", article_page(f"Story {i}", [f"Story {i} opens here.", *LOREM])) for i in range(3)
+    ]
+    server.serve(
+        "/feed.xml",
+        rss([(f"Story {i}", url + "?utm_source=rss") for i, url in enumerate(pages)]),
+        "application/rss+xml",
+    )
     added = newsloom(cli_env, "feeds", "add", server.url("/feed.xml"), "--source", "CLI Gazette", "--kind", "public")
     assert "CLI Gazette" in added.stdout
     crawl = newsloom(cli_env, "crawl", "--once")
@@ -43,8 +65,21 @@ def test_feeds_crawl_and_export_through_the_command(cli_env: dict[str, str], ser
 
     articles = [json.loads(line) for line in newsloom(cli_env, "export", "articles").stdout.splitlines()]
     assert {a["canonical_url"] for a in articles} == set(pages)
-    required = {"id", "url", "canonical_url", "source", "feed", "title", "author", "published", "language", "text",
-                "status", "wire_group", "story"}
+    required = {
+        "id",
+        "url",
+        "canonical_url",
+        "source",
+        "feed",
+        "title",
+        "author",
+        "published",
+        "language",
+        "text",
+        "status",
+        "wire_group",
+        "story",
+    }
     assert all(required <= a.keys() for a in articles)
     assert all(a["status"] == "ok" and "Story" in a["text"] and len(a["id"]) == 32 for a in articles)
     stories = [json.loads(line) for line in newsloom(cli_env, "export", "stories").stdout.splitlines()]
@@ -83,8 +118,17 @@ def test_bad_input_gets_a_clear_error(cli_env: dict[str, str], tmp_path: Path, s
 def test_eval_clustering_prints_the_metrics(cli_env: dict[str, str], benchmarks_dir: Path) -> None:
     folder = benchmarks_dir / "clustering-giveme5w1h-newscluster"
     result = json.loads(newsloom(cli_env, "eval", "clustering", str(folder), "--json").stdout)
-    assert set(result) == {"articles", "clusters_true", "clusters_pred", "bcubed_precision", "bcubed_recall",
-                           "bcubed_f1", "pairwise_f1", "nmi", "ari"}
+    assert set(result) == {
+        "articles",
+        "clusters_true",
+        "clusters_pred",
+        "bcubed_precision",
+        "bcubed_recall",
+        "bcubed_f1",
+        "pairwise_f1",
+        "nmi",
+        "ari",
+    }
     assert result["articles"] == 383 and result["clusters_true"] == 69
     assert all(0 <= result[k] <= 1 for k in ("bcubed_f1", "pairwise_f1", "nmi", "ari"))
     table = newsloom(cli_env, "eval", "clustering", str(folder)).stdout

@@ -27,7 +27,7 @@ FEED_CASES = {
     "wrong_charset": "",
     "wrong_charset_reversed": "",
     "missing_charset": "",
-    "billion_laughs": "parse-error",
+    "billion_laughs": "unsafe-xml",
     "gzip_bomb": "too-large",
     "endless_body": "too-large",
     "slow_drip": "timeout",

@@ -46,7 +46,8 @@ def test_one_web_process_per_cpu_and_balanced_sockets_when_there_are_several() -
     assert several["post_worker_init"] and several["worker_exit"]
     one = serve.gunicorn_options("127.0.0.1", 8000, 1, consume=False, threads=2)
     assert one["workers"] == 1 and one["threads"] == 2 and one["reuse_port"] is False
-    assert "post_worker_init" not in one  # no queue consumer to place
+    assert one["post_worker_init"] is serve._serving and "worker_exit" not in one  # no queue consumer to place
+    assert one["child_exit"] is several["child_exit"]  # the metrics' bookkeeping for ended workers, always
 
 
 def test_a_port_in_use_is_refused_before_serving(cli_env: dict[str, str]) -> None:

@@ -23,8 +23,9 @@ def shape(items: list[ThreadComment]) -> list[Any]:
     return [("[removed]" if c.removed else c.body, shape(c.replies)) for c in items]
 
 
-def test_a_thread_nests_replies_oldest_first(article: Article, reader: Any, other_reader: Any,
-                                             django_assert_num_queries: Any) -> None:
+def test_a_thread_shows_two_levels_replies_oldest_first(
+    article: Article, reader: Any, other_reader: Any, django_assert_num_queries: Any
+) -> None:
     start = timezone.now() - timedelta(hours=3)
     first = post_comment(reader, article, "First", now=start)
     second = post_comment(other_reader, article, "Second", now=start + timedelta(minutes=5))
@@ -34,18 +35,24 @@ def test_a_thread_nests_replies_oldest_first(article: Article, reader: Any, othe
     with django_assert_num_queries(1):
         thread = queries.article_thread(article.pk)
     assert thread.count == 5
-    assert shape(thread.comments) == [
-        ("<p>First</p>", [("<p>Earlier reply</p>", []),
-                          ("<p>Reply to first</p>", [("<p>Reply to the reply</p>", [])])]),
+    assert shape(thread.comments) == [  # every reply under its top-level comment, in the order written
+        (
+            "<p>First</p>",
+            [("<p>Earlier reply</p>", []), ("<p>Reply to first</p>", []), ("<p>Reply to the reply</p>", [])],
+        ),
         ("<p>Second</p>", []),
     ]
+    assert [r.reply_to for r in thread.comments[0].replies] == [None, None, "tobias"]  # whom a deeper one answers
+    newest = queries.article_thread(article.pk, order="newest")
+    assert [c.id for c in newest.comments] == [second.pk, first.pk] and newest.order == "newest"
     top = thread.comments[0]
     assert (top.id, top.author, top.created, top.edited, top.removed) == (first.pk, "Maren Holt", start, None, False)
     assert thread.comments[1].author == "tobias" and thread.comments[1].id == second.pk  # no name: the username
 
 
-def test_removed_comments_keep_their_place_only_for_visible_replies(article: Article, reader: Any,
-                                                                     other_reader: Any) -> None:
+def test_removed_comments_keep_their_place_only_for_visible_replies(
+    article: Article, reader: Any, other_reader: Any
+) -> None:
     kept = post_comment(reader, article, "Hidden, but answered")
     answer = post_comment(other_reader, article, "An answer", kept)
     gone = post_comment(reader, article, "Hidden, unanswered")
@@ -54,14 +61,21 @@ def test_removed_comments_keep_their_place_only_for_visible_replies(article: Art
     deep = post_comment(reader, article, "Removed two levels above a visible reply")
     middle = post_comment(other_reader, article, "Hidden in the middle", deep)
     post_comment(reader, article, "Still here", middle)
-    for comment, state in ((kept, "hidden"), (gone, "hidden"), (chain, "removed"), (chain_reply, "removed"),
-                           (deep, "removed"), (middle, "hidden")):
+    for comment, state in (
+        (kept, "hidden"),
+        (gone, "hidden"),
+        (chain, "removed"),
+        (chain_reply, "removed"),
+        (deep, "removed"),
+        (middle, "hidden"),
+    ):
         set_state(comment, state)
     thread = queries.article_thread(article.pk)
     assert shape(thread.comments) == [
         ("[removed]", [("<p>An answer</p>", [])]),
-        ("[removed]", [("[removed]", [("<p>Still here</p>", [])])]),
+        ("[removed]", [("<p>Still here</p>", [])]),  # its removed parent leaves no placeholder at the second level
     ]
+    assert thread.comments[1].replies[0].reply_to == "a removed comment"
     placeholder = thread.comments[0]
     assert (placeholder.author, placeholder.body, placeholder.created, placeholder.edited) == (None, "", None, None)
     assert thread.count == 2 and answer.pk == placeholder.replies[0].id
@@ -74,8 +88,9 @@ def test_a_deleted_account_leaves_its_comments(article: Article, reader: Any) ->
     assert comment.author is None and comment.body == "<p>Still worth reading</p>"
 
 
-def test_threads_are_per_article_and_per_story(article: Article, other_article: Article, story: Story,
-                                               reader: Any, other_reader: Any) -> None:
+def test_threads_are_per_article_and_per_story(
+    article: Article, other_article: Article, story: Story, reader: Any, other_reader: Any
+) -> None:
     post_comment(reader, article, "On the article")
     post_comment(other_reader, article, "Also on the article")
     hidden = post_comment(other_reader, article, "Hidden on the article")

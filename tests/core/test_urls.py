@@ -141,3 +141,9 @@ def test_gate_accepts_and_normalises_the_host() -> None:
     assert checked_http_url("/feed.xml", base="http://news.example/a/") == "http://news.example/feed.xml"
     assert checked_http_url("http://user:pw@news.example:8080/x") == "http://news.example:8080/x"
     assert safe_http_url(None) is None and safe_http_url("  ") is None and safe_http_url(42) is None
+
+
+def test_gate_accepts_ipv6_literals() -> None:
+    assert checked_http_url("http://[::1]/") == "http://[::1]/"
+    assert checked_http_url("http://[2001:DB8::1]:8080/x") == "http://[2001:db8::1]:8080/x"
+    assert safe_http_url("http://[fe80::1%25eth0]/") is None and safe_http_url("http://[v1.x]/") is None

@@ -151,3 +151,22 @@ def test_a_pass_refreshes_only_the_wire_groups_an_article_joined_or_left() -> No
     actions.refresh_wire_groups(["7" * 32, "a" * 32])
     assert WireGroup.objects.get(pk="7" * 32).size == 0  # every article left it
     assert WireGroup.objects.get(pk="a" * 32).size == 4
+
+
+def test_a_pass_applies_the_window_to_the_engine_it_keeps() -> None:
+    """A process that keeps the lock keeps its engine between passes: articles older than the window are placed and
+    stored, and then no longer held in memory (they used to be, until the process restarted)."""
+    actions.forget_engine()
+    days_ago = (actions.DEFAULT_WINDOW + timedelta(days=5)).total_seconds() / 3600
+    make("Meridian Press", "a" * 32, "Thousands evacuated as Tessel floods Harrowdale", FLOOD, days_ago)
+    make("Harbour Gazette", "d" * 32, "Harrowdale counts the cost as Tessel recedes", FLOOD_OTHER, days_ago - 1)
+    make("Norland Times", "e" * 32, "Central bank raises rates to 4.5 percent", RATES, 7)
+    assert actions.build_stories() == 3
+    assert all(story for _, story in placement().values())
+    kept = actions.engine()
+    assert [s.id for s in kept.clusterer.stories()] == ["e" * 32]
+    assert set(kept.wire_of) == {"e" * 32} and set(kept.published) == {"e" * 32}
+    make("Capital Post", "f" * 32, "Norland rate rise to hit mortgages", [RATES[2], RATES[0], RATES[3], RATES[1]], 6)
+    assert actions.build_stories() == 1
+    assert actions.engine() is kept
+    assert placement()["f" * 32] == ("e" * 32, "e" * 32)

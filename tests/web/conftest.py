@@ -9,14 +9,20 @@ from typing import Any
 
 import pytest
 from django.core import serializers
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -45,13 +51,22 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()  # remembered related articles must not leak between tests' data
+def _fresh_cache(request: Any) -> Iterator[None]:
+    """Stored pages and remembered related articles must not leak between tests' data, nor rate-limit counts (the
+    shared cache is a database table: cleared only where the test may use the database)."""
+    uses_db = bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+        or request.node.get_closest_marker("django_db")
+    )
+    for alias in ("pages", "default") if uses_db else ("pages",):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("pages", "default") if uses_db else ("pages",):
+        caches[alias].clear()
 
 
 # ------------------------------------------------------------------------------------------- the demo, ingested once
+
 
 def _demo_models() -> list[Any]:
     from django.contrib.auth import get_user_model
@@ -85,8 +100,9 @@ def demo_snapshot(django_db_setup: Any, django_db_blocker: Any, miniweb: Any) ->
 
     original = settings.CONFIG
     with django_db_blocker.unblock():
-        settings.CONFIG = dataclasses.replace(original, fetch_allow_private=True, per_host_delay=0.0,
-                                              per_host_concurrency=4, fetch_timeout=10.0)
+        settings.CONFIG = dataclasses.replace(
+            original, fetch_allow_private=True, per_host_delay=0.0, per_host_concurrency=4, fetch_timeout=10.0
+        )
         runtime.reset()
         settings.HUEY.flush()
         try:
@@ -123,7 +139,14 @@ def demo(demo_snapshot: str, db: None) -> None:
 
 
 @pytest.fixture
-def live_demo(demo_snapshot: str, transactional_db: None, live_server: Any) -> Any:
+def live_site(live_server: Any, settings: Any) -> Any:
+    """pytest-django's live server, named as the site's public URL (``NEWSLOOM_PUBLIC_URL``) for the test."""
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, public_url=live_server.url)
+    return live_server
+
+
+@pytest.fixture
+def live_demo(demo_snapshot: str, transactional_db: None, live_site: Any) -> Any:
     """The ingested demo behind pytest-django's live server (committed, flushed afterwards)."""
     load_snapshot(demo_snapshot)
-    return live_server
+    return live_site

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 
@@ -17,8 +17,9 @@ from tests.web.test_pages import TESSEL
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stored_page_is_replayed_whole_with_one_query(client: Client, demo: None,
-                                                        django_assert_num_queries: Any) -> None:
+def test_a_stored_page_is_replayed_whole_with_one_query(
+    client: Client, demo: None, django_assert_num_queries: Any
+) -> None:
     for name, path in paths().items():
         first = client.get(path)
         with django_assert_num_queries(1):  # the state: no session, no page queries, no template
@@ -42,11 +43,11 @@ def test_what_is_not_a_public_page_is_never_stored(demo: None) -> None:
     key = _page_key(factory.get(f"/en/story/{story.pk}"))
     assert key is not None
     FreshPageMiddleware(with_cookie)(request)
-    assert cache.get(key) is None  # it set a cookie
+    assert caches["pages"].get(key) is None  # it set a cookie
     FreshPageMiddleware(lambda r: HttpResponse("gone", status=404))(factory.get(f"/en/story/{story.pk}"))
-    assert cache.get(key) is None  # not 200
+    assert caches["pages"].get(key) is None  # not 200
     FreshPageMiddleware(lambda r: HttpResponse("page"))(factory.get(f"/en/story/{story.pk}"))
-    assert cache.get(key) is not None
+    assert caches["pages"].get(key) is not None
 
     assert _page_key(factory.get("/admin/")) is None and _page_key(factory.get("/api/v1/stories")) is None
     assert _page_key(factory.get("/en/no-such-page")) is None
@@ -59,3 +60,17 @@ def test_fragments_and_pages_are_stored_apart(client: Client, demo: None) -> Non
     assert fragment != page and b"<html" in page and b"<html" not in fragment
     assert client.get("/en/?page=2").content == page
     assert client.get("/en/?page=2", headers={"HX-Request": "true"}).content == fragment
+
+
+def test_a_stored_page_is_never_answered_to_a_host_outside_the_allowed_ones(client: Client, demo: None) -> None:
+    """Host is checked before the cache (#21): warmed with a good host, the page is still 400 for ``evil.example``,
+    however it is asked for; the good host goes on getting the stored page."""
+    for name, path in paths().items():
+        first = client.get(path)
+        stored = caches["pages"].get(str(_page_key(RequestFactory().get(path))))
+        assert first.status_code == 200 and stored is not None, name
+        for asked in ({}, {"If-None-Match": first["ETag"]}):
+            assert client.get(path, headers={"Host": "evil.example", **asked}).status_code == 400, name
+            assert client.head(path, headers={"Host": "evil.example:80", **asked}).status_code == 400, name
+        assert client.get(path).content == first.content, name
+    assert client.get("/en/no-such-page", headers={"Host": "evil.example"}).status_code == 400

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from newsloom import runtime
@@ -18,16 +19,25 @@ def run(args: argparse.Namespace) -> int:
     command = args.feeds_command
     if command == "add":
         fields = {k: v for k, v in (("kind", args.kind), ("country", (args.country or "").upper())) if v}
-        feed = actions.add_feed(args.url, fetcher=runtime.fetcher(), source_name=args.source, **fields)
+        try:
+            feed = actions.add_feed(args.url, fetcher=runtime.fetcher(), source_name=args.source, **fields)
+        except DatabaseError as exc:  # a value the database refused: one line, never a traceback
+            print(f"newsloom: the feed could not be stored: {type(exc).__name__}: {exc}".strip(), file=sys.stderr)
+            return 1
         if args.delay is not None or args.concurrency is not None:
             actions.set_politeness(feed, delay=args.delay, concurrency=args.concurrency)
         print(f"feed {feed.pk}: {feed.url} ({feed.source.name}) — polled on the next crawl")
         return 0
     if command == "import":
-        result = actions.import_opml(args.file.read_bytes())
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            print(f"newsloom: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        result = actions.import_opml(data)
         print(f"{len(result.added)} added, {len(result.existing)} already subscribed, {len(result.errors)} errors")
         for error in result.errors:
-            print(f"  {error}", file=sys.stderr)
+            print(f"  {_printable(error, 400)}", file=sys.stderr)
         return 0
     if command == "export":
         data = actions.export_opml()
@@ -79,11 +89,22 @@ def _line(feed: Feed, now: timezone.datetime) -> str:
     else:
         due = f"next fetch in {_ago(feed.next_fetch_at - now)}"
     status = feed.last_status or "never fetched"
-    lines = [f"{feed.pk:>4}  {feed.source.name}  {feed.url}",
+    lines = [f"{feed.pk:>4}  {_printable(feed.source.name, 200)}  {feed.url}",
              f"      {state}; {status}; {feed.consecutive_errors} consecutive errors; {due}"]
     if feed.last_error:
-        lines.append(f"      last error: {feed.last_error}")
+        lines.append(f"      last error: {_printable(feed.last_error, 500)}")
+    if feed.skipped_items:
+        lines.append(f"      {feed.skipped_items} items skipped by the last poll")
+    if feed.last_item_error:
+        when = f" {_ago(now - feed.last_item_error_at)} ago" if feed.last_item_error_at else ""
+        lines.append(f"      last skipped item{when}: {feed.last_item_error} ({_printable(feed.last_item_link)})")
     return "\n".join(lines)
+
+
+def _printable(text: str, limit: int = 160) -> str:
+    """An outside string as one short line of a terminal: control characters escaped, long ones cut."""
+    shown = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _ago(delta: timezone.timedelta) -> str:

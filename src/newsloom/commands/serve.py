@@ -27,6 +27,7 @@ from gunicorn.app.base import BaseApplication
 
 from newsloom import tasks
 from newsloom.consumer import InProcessConsumer
+from newsloom.observability import metrics, multiproc
 
 # Threads per worker process. More let requests that wait on I/O (PostgreSQL, an LLM endpoint answering questions)
 # overlap; but a cached page is Python time under the process's one GIL, and there more threads only take the GIL from
@@ -147,7 +148,12 @@ class ConsumerSlot:
             self._fd = None
 
 
+def _serving(worker: Any) -> None:
+    metrics.process_started("web")
+
+
 def _post_worker_init(worker: Any) -> None:
+    _serving(worker)
     slot = ConsumerSlot(consumer_lock_path())
     worker.newsloom_slot = slot
     slot.start()
@@ -172,11 +178,40 @@ def gunicorn_options(host: str, port: int, processes: int, consume: bool, thread
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        "post_worker_init": _serving,
+        "child_exit": multiproc.child_exit,  # the metrics' bookkeeping for a worker process that ended
     }
+    if settings.CONFIG.log_format == "json":
+        options["logconfig_dict"] = gunicorn_json_logging()
     if consume:
         options["post_worker_init"] = _post_worker_init
         options["worker_exit"] = _worker_exit
     return options
+
+
+def gunicorn_json_logging() -> dict[str, Any]:
+    """gunicorn's own logs (worker boots, timeouts) as JSON lines too, with NEWSLOOM_LOG_FORMAT=json. gunicorn lays
+    this over its defaults key by key, so both of its handlers are named; the root logger gets none, or newsloom's
+    records (already written by Django's logging set-up) would be written twice."""
+    json_handler = {"class": "logging.StreamHandler", "formatter": "json"}
+    return {
+        "root": {"level": "WARNING", "handlers": []},
+        "formatters": {"json": {"()": "newsloom.observability.logging.JsonFormatter"}},
+        "handlers": {
+            "console": {**json_handler, "stream": "ext://sys.stdout"},
+            "error_console": {**json_handler, "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "level": "WARNING",
+                "handlers": ["error_console"],
+                "propagate": False,
+                "qualname": "gunicorn.error",
+            },
+            # no access log, as in text mode (``accesslog`` None): a line per request costs more than a cached page
+            "gunicorn.access": {"level": "WARNING", "handlers": [], "propagate": False, "qualname": "gunicorn.access"},
+        },
+    }
 
 
 def run(*, host: str, port: int, processes: int | None = None, threads: int | None = None, consume: bool = True) -> int:
@@ -197,6 +232,7 @@ def run(*, host: str, port: int, processes: int | None = None, threads: int | No
 
 
 def run_worker(*, workers: int | None, periodic: bool) -> int:
+    metrics.process_started("worker")
     consumer = InProcessConsumer(settings.HUEY, workers=workers or settings.CONFIG.workers, periodic=periodic)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

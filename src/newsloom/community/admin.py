@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from newsloom.community import actions
-from newsloom.community.models import Comment, Report
+from newsloom.community.models import Comment, Decision, Report
 from newsloom.core.reading.sanitize import comment_text
 
 PREVIEW_CHARS = 80
@@ -56,14 +56,29 @@ class CommentAdmin(admin.ModelAdmin):
     ordering = ["-created", "-pk"]
     actions = ["hide", "remove", "restore"]
     inlines = [ReportInline]
-    fields = ["text", "body", "author", "article", "story", "parent", "depth", "state", "created", "edited",
-              "changed_at"]
+    fields = [
+        "text",
+        "body",
+        "author",
+        "article",
+        "story",
+        "parent",
+        "depth",
+        "state",
+        "created",
+        "edited",
+        "changed_at",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
-        return super().get_queryset(request).annotate(  # the thread's title without loading its article's text
-            open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
-            on_title=Coalesce("article__title", "story__title"),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(  # the thread's title without loading its article's text
+                open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+                on_title=Coalesce("article__title", "story__title"),
+            )
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -87,21 +102,40 @@ class CommentAdmin(admin.ModelAdmin):
     def open_reports(self, obj: Comment) -> int:
         return int(getattr(obj, "open_reports", 0))
 
-    def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], state: Any, verb: str) -> None:
+    def _moderate(self, request: HttpRequest, queryset: QuerySet[Comment], decision: str, verb: str) -> None:
         done = 0
         for comment in queryset:
-            actions.set_state(comment, state)
+            actions.moderate(comment, decision, moderator=request.user)  # logged, as on the moderation page
             done += 1
         self.message_user(request, f"{verb} {done} comment{'s' if done != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Hide the selected comments", permissions=["change"])
     def hide(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._moderate(request, queryset, Comment.State.HIDDEN, "Hid")
+        self._moderate(request, queryset, "hide", "Hid")
 
     @admin.action(description="Remove the selected comments", permissions=["change"])
     def remove(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._moderate(request, queryset, Comment.State.REMOVED, "Removed")
+        self._moderate(request, queryset, "remove", "Removed")
 
     @admin.action(description="Restore the selected comments (and dismiss their reports)", permissions=["change"])
     def restore(self, request: HttpRequest, queryset: QuerySet[Comment]) -> None:
-        self._moderate(request, queryset, Comment.State.VISIBLE, "Restored")
+        self._moderate(request, queryset, "restore", "Restored")
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    """The moderation log, read-only: decisions are made on the moderation page and by the actions above."""
+
+    list_display = ["created", "moderator", "action", "comment", "subject", "reason"]
+    list_filter = ["action"]
+    search_fields = ["moderator__username", "subject__username", "reason"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

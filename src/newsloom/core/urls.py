@@ -11,6 +11,7 @@ Query parameters keep their original order (reordering can change meaning on som
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -204,10 +205,13 @@ def _strict_host(host: str) -> str:
     host = host.rstrip(".").lower()
     if not host:
         raise ValueError("no host")
-    if host.startswith("["):
-        if not _IPV6_HOST.match(host):
-            raise ValueError(f"invalid IPv6 host {host!r}")
-        return host
+    if host.startswith("["):  # an IPv6 literal
+        try:
+            if "%" in host:  # a zone id names an interface of the reader's machine: no link has one
+                raise ValueError("zone id")
+            return f"[{ipaddress.IPv6Address(host.strip('[]'))}]"
+        except ValueError as error:
+            raise ValueError(f"invalid IPv6 host {host!r}") from error
     try:
         ascii_host = idna.encode(host, uts46=True).decode("ascii") if not host.isascii() else host
         if "xn--" in ascii_host:
@@ -237,7 +241,8 @@ def checked_http_url(value: str, *, base: str | None = None, max_length: int = M
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise ValueError(f"not an http(s) URL (scheme {scheme or 'none'!r})")
-    host = _strict_host(parts.hostname or "")
+    bracketed = parts.netloc.rpartition("@")[2].startswith("[")  # urlsplit's hostname drops an IPv6 literal's brackets
+    host = _strict_host(f"[{parts.hostname}]" if bracketed else parts.hostname or "")
     netloc = host if port is None else f"{host}:{port}"
     encode = lambda text: _UNSAFE_IN_URL.sub(lambda m: f"%{ord(m.group()):02X}", text)  # noqa: E731
     checked = urlunsplit((scheme, netloc, encode(parts.path) or "/", encode(parts.query), encode(parts.fragment)))

@@ -9,16 +9,24 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from newsloom.columns import checked_url, cut, fit_text, fit_values, optional_url
 from newsloom.core.ingest import feeds as feedparse
 from newsloom.core.ingest.fetch import Fetcher, FetchResult
 from newsloom.core.ingest.opml import OpmlFeed, parse_opml, write_opml
 from newsloom.core.ingest.polling import error_backoff, jitter, next_interval
-from newsloom.core.urls import canonicalize
-from newsloom.errors import FeedParseError, HTTPStatusError, InvalidURL, NewsloomError, NotAFeed, RateLimited
+from newsloom.errors import (
+    FeedParseError,
+    HTTPStatusError,
+    InternalError,
+    InvalidURL,
+    NewsloomError,
+    NotAFeed,
+    RateLimited,
+)
 from newsloom.sources.models import Feed, Source
 
 log = logging.getLogger(__name__)
@@ -29,8 +37,26 @@ FEED_ACCEPT = (
 )
 CLAIM = timedelta(minutes=10)  # a feed handed to the queue is not handed again for this long
 
-#: the step that stores a feed's entries and returns the ids of the new articles (``articles.actions.record_entries``)
-RecordEntries = Callable[[Feed, Sequence[feedparse.FeedEntry]], list[str]]
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    link: str  # as published (may be anything: it is why some are skipped)
+    reason: str
+
+
+@dataclass
+class RecordedEntries:
+    """What storing a feed's entries did: the new articles' ids, and the entries skipped with their reasons."""
+
+    new_ids: list[str] = field(default_factory=list)
+    skipped: list[SkippedEntry] = field(default_factory=list)
+
+    def skip(self, link: str | None, reason: str) -> None:
+        self.skipped.append(SkippedEntry(link or "", reason))
+
+
+#: the step that stores a feed's entries (``articles.actions.record_entries``)
+RecordEntries = Callable[[Feed, Sequence[feedparse.FeedEntry]], RecordedEntries]
 
 
 @dataclass
@@ -40,6 +66,8 @@ class PollOutcome:
     entries: int = 0
     new_article_ids: list[str] = field(default_factory=list)
     error: str = ""
+    skipped: int = 0
+    code: str = ""  # the error's code when the fetch failed (errors.py), for the metrics
 
 
 @dataclass
@@ -50,8 +78,12 @@ class ImportResult:
 
 
 def ensure_source(name: str, *, homepage: str = "", slug: str | None = None, **fields: str) -> Source:
-    """The source with this slug, created (with the given fields) if it does not exist yet."""
+    """The source with this slug, created (with the given fields) if it does not exist yet. Every value is fitted to
+    its column; a homepage that is not a good http(s) URL is dropped."""
+    name = fit_text(Source, "name", " ".join(name.split())) or "source"
     slug = slugify(slug or name)[:100] or "source"
+    fields = fit_values(Source, fields)
+    homepage = optional_url(Source, "homepage", homepage)
     source, created = Source.objects.get_or_create(slug=slug, defaults={"name": name, "homepage": homepage, **fields})
     if not created and fields:
         changed = {k: v for k, v in fields.items() if v and getattr(source, k) != v}
@@ -67,10 +99,20 @@ def _host_name(url: str) -> str:
 
 
 def create_feed(url: str, source: Source, *, title: str = "", site_url: str = "", format: str = "") -> Feed:
-    feed, _ = Feed.objects.get_or_create(
-        url=url, defaults={"source": source, "title": title[:500], "site_url": site_url[:2000], "format": format}
-    )
+    """The feed at ``url`` (already checked: ``checked_url``), created for ``source`` if new; a bad ``site_url`` is
+    dropped, the title cut to its column."""
+    defaults = fit_values(Feed, {"source": source, "title": title, "format": format})
+    defaults["site_url"] = optional_url(Feed, "site_url", site_url)
+    feed, _ = Feed.objects.get_or_create(url=fit_values(Feed, {"url": url})["url"], defaults=defaults)
     return feed
+
+
+def feed_url(url: str) -> str:
+    """``url`` as a feed is stored under: through the URL gate, canonical; InvalidURL saying why not."""
+    try:
+        return checked_url(Feed, "url", url, canonical=True)
+    except ValueError as exc:
+        raise InvalidURL(f"{cut(url, 200)!r} is not a usable http(s) URL: {exc}") from exc
 
 
 def add_feed(url: str, *, fetcher: Fetcher, source_name: str | None = None, **source_fields: str) -> Feed:
@@ -78,49 +120,53 @@ def add_feed(url: str, *, fetcher: Fetcher, source_name: str | None = None, **so
 
     Raises NewsloomError (with a readable message) when neither the URL nor any feed it links to is a feed.
     """
-    try:
-        url = canonicalize(url)
-    except ValueError as exc:
-        raise InvalidURL(f"{url!r} is not an http(s) URL") from exc
+    url = feed_url(url)
     existing = Feed.objects.filter(url=url).first()
     if existing:
         return existing
     result = fetcher.fetch(url, accept=FEED_ACCEPT)
     try:
         parsed = feedparse.parse(result.content, url=result.final_url, content_type=result.headers.get("content-type"))
-        feed_url = url
+        subscribed = url
     except NotAFeed as exc:
         if not exc.feed_links:
             raise NotAFeed(f"{url} is a web page that advertises no feed") from exc
-        feed_url = exc.feed_links[0]
-        existing = Feed.objects.filter(url=feed_url).first()
+        subscribed = feed_url(exc.feed_links[0])
+        existing = Feed.objects.filter(url=subscribed).first()
         if existing:
             return existing
-        result = fetcher.fetch(feed_url, accept=FEED_ACCEPT)
+        result = fetcher.fetch(subscribed, accept=FEED_ACCEPT)
         parsed = feedparse.parse(result.content, url=result.final_url, content_type=result.headers.get("content-type"))
-    homepage = parsed.link or f"{urlsplit(feed_url).scheme}://{urlsplit(feed_url).netloc}/"
+    site = optional_url(Source, "homepage", parsed.link)
+    homepage = site or f"{urlsplit(subscribed).scheme}://{urlsplit(subscribed).netloc}/"
     name = source_name or parsed.title or _host_name(homepage)
     with transaction.atomic():
         source = ensure_source(name, homepage=homepage, **source_fields)
-        return create_feed(feed_url, source, title=parsed.title, site_url=parsed.link or "", format=parsed.format)
+        return create_feed(subscribed, source, title=parsed.title, site_url=site, format=parsed.format)
 
 
 def import_opml(data: bytes) -> ImportResult:
-    """Subscribe to every feed in an OPML file without fetching; each is polled on the next crawl."""
+    """Subscribe to every feed in an OPML file without fetching; each is polled on the next crawl. An outline that
+    cannot be subscribed to is one line in ``errors``; the others are imported."""
     result = ImportResult()
     for item in parse_opml(data):
         try:
-            url = canonicalize(item.url)
-        except ValueError:
-            result.errors.append(f"{item.url!r}: not an http(s) URL")
+            url = feed_url(item.url)
+        except InvalidURL as exc:
+            result.errors.append(str(exc))
             continue
         if Feed.objects.filter(url=url).exists():
             result.existing.append(url)
             continue
-        name = item.title or _host_name(item.html_url or url)
-        with transaction.atomic():
-            source = ensure_source(name, homepage=item.html_url or "")
-            result.added.append(create_feed(url, source, title=item.title or "", site_url=item.html_url or ""))
+        homepage = optional_url(Source, "homepage", item.html_url)
+        name = item.title or _host_name(homepage or url)
+        try:
+            with transaction.atomic():
+                source = ensure_source(name, homepage=homepage)
+                result.added.append(create_feed(url, source, title=item.title or "", site_url=homepage))
+        except (DatabaseError, ValueError) as exc:
+            log.warning("OPML outline %s not imported", url, exc_info=True)
+            result.errors.append(f"{cut(url, 200)}: not imported ({type(exc).__name__}: {cut(str(exc), 300)})")
     return result
 
 
@@ -193,31 +239,65 @@ def poll_feed(feed_id: int, *, fetcher: Fetcher, record_entries: RecordEntries,
         return _record_failure(feed, exc, now)
     except Exception as exc:  # a bug in a step must not stop the crawl: record it like any other failure
         log.exception("unexpected error polling %s", feed.url)
-        return _record_failure(feed, NewsloomError(f"internal error: {type(exc).__name__}: {exc}"), now)
+        return _record_failure(feed, InternalError(f"internal error: {type(exc).__name__}: {exc}"), now)
 
-    published = [e.published for e in parsed.entries if e.published]
-    interval = next_interval(published, now=now, cache_max_age=result.max_age, ttl_minutes=parsed.ttl_minutes)
-    with transaction.atomic():
-        new_ids = record_entries(feed, parsed.entries)
-        status = f"ok: {len(parsed.entries)} entries, {len(new_ids)} new"
-        if parsed.warnings:
-            status += f" ({parsed.warnings[0][:120]})"
-        Feed.objects.filter(pk=feed.pk).update(
-            title=(parsed.title or feed.title)[:500],
-            site_url=(parsed.link or feed.site_url)[:2000],
-            format=parsed.format,
-            etag=(result.etag or "")[:500],
-            last_modified=(result.last_modified or "")[:100],
-            interval_seconds=int(interval.total_seconds()),
-            next_fetch_at=now + jitter(interval),
-            last_fetched_at=now,
-            last_success_at=now,
-            last_status=status[:300],
-            last_error="",
-            last_error_code="",
-            consecutive_errors=0,
-        )
-    return PollOutcome(feed.pk, "ok", entries=len(parsed.entries), new_article_ids=new_ids)
+    try:
+        published = [e.published for e in parsed.entries if e.published]
+        interval = next_interval(published, now=now, cache_max_age=result.max_age, ttl_minutes=parsed.ttl_minutes)
+        with transaction.atomic():
+            recorded = record_entries(feed, parsed.entries)
+            Feed.objects.filter(pk=feed.pk).update(
+                **fit_values(
+                    Feed,
+                    {
+                        "title": parsed.title or feed.title,
+                        "site_url": optional_url(Feed, "site_url", parsed.link or feed.site_url),
+                        "format": parsed.format,
+                        "etag": result.etag or "",
+                        "last_modified": result.last_modified or "",
+                        "interval_seconds": int(interval.total_seconds()),
+                        "next_fetch_at": now + jitter(interval),
+                        "last_fetched_at": now,
+                        "last_success_at": now,
+                        "last_status": _ok_status(parsed, recorded),
+                        "last_error": "",
+                        "last_error_code": "",
+                        "consecutive_errors": 0,
+                        **_skipped_health(recorded, now),
+                    },
+                )
+            )
+    except Exception as exc:  # storing failed: recorded on the feed like any other failure, the crawl goes on
+        log.exception("unexpected error storing the entries of %s", feed.url)
+        return _record_failure(feed, InternalError(f"internal error storing entries: {type(exc).__name__}: {exc}"), now)
+    return PollOutcome(
+        feed.pk, "ok", entries=len(parsed.entries), new_article_ids=recorded.new_ids, skipped=len(recorded.skipped)
+    )
+
+
+def _ok_status(parsed: feedparse.ParsedFeed, recorded: RecordedEntries) -> str:
+    status = f"ok: {len(parsed.entries)} entries, {len(recorded.new_ids)} new"
+    if recorded.skipped:
+        status += f", {len(recorded.skipped)} skipped"
+    if parsed.warnings:
+        status += f" ({cut(parsed.warnings[0], 120)})"
+    return status
+
+
+def _skipped_health(recorded: RecordedEntries, now: datetime) -> dict[str, object]:
+    """The feed's record of skipped entries: how many this poll, and the latest one's link and reason (kept until a
+    later poll skips another)."""
+    if not recorded.skipped:
+        return {"skipped_items": 0}
+    last = recorded.skipped[-1]
+    for entry in recorded.skipped:
+        log.info("feed entry skipped (%s): %s", entry.reason, cut(entry.link, 300))
+    return {
+        "skipped_items": len(recorded.skipped),
+        "last_item_error": last.reason,
+        "last_item_link": last.link,
+        "last_item_error_at": now,
+    }
 
 
 def _record_not_modified(feed: Feed, result: FetchResult, now: datetime) -> PollOutcome:
@@ -248,15 +328,20 @@ def _record_failure(feed: Feed, exc: NewsloomError, now: datetime) -> PollOutcom
     elif errors >= limit:
         disabled, reason = True, f"{errors} consecutive failures; last: {exc}"
     Feed.objects.filter(pk=feed.pk).update(
-        consecutive_errors=errors,
-        last_fetched_at=now,
-        last_status=f"error: {exc.code}",
-        last_error=str(exc)[:2000],
-        last_error_code=exc.code,
-        next_fetch_at=now + delay,
-        disabled=disabled,
-        disabled_reason=reason[:300],
+        **fit_values(
+            Feed,
+            {
+                "consecutive_errors": errors,
+                "last_fetched_at": now,
+                "last_status": f"error: {exc.code}",
+                "last_error": cut(str(exc), 2000),
+                "last_error_code": exc.code,
+                "next_fetch_at": now + delay,
+                "disabled": disabled,
+                "disabled_reason": reason,
+            },
+        )
     )
     kind = "not a feed" if isinstance(exc, FeedParseError) else exc.code
     log.info("feed %s failed (%s): %s", feed.url, kind, exc)
-    return PollOutcome(feed.pk, "disabled" if disabled else "error", error=str(exc))
+    return PollOutcome(feed.pk, "disabled" if disabled else "error", error=str(exc), code=exc.code)

@@ -56,6 +56,12 @@ class Feed(models.Model):
     consecutive_errors = models.PositiveIntegerField(default=0)
     disabled = models.BooleanField(default=False)
     disabled_reason = models.CharField(max_length=300, blank=True)
+
+    # items the last poll could not store (a bad link, a value no column holds), and the latest such item
+    skipped_items = models.PositiveIntegerField(default=0, help_text="items skipped by the last poll")
+    last_item_error = models.TextField(blank=True, help_text="why the latest skipped item was skipped")
+    last_item_link = models.CharField(max_length=2000, blank=True, help_text="its link, as published (text)")
+    last_item_error_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

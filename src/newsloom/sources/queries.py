@@ -24,6 +24,12 @@ def feeds_with_health() -> list[Feed]:
     return list(Feed.objects.select_related("source").order_by("source__name", "url"))
 
 
+def source_feeds(source: Source) -> list[Feed]:
+    """A source's feeds with their health, for its page: last status and error, and the items the last poll skipped
+    (``skipped_items``, ``last_item_error``, ``last_item_link``, ``last_item_error_at``)."""
+    return list(Feed.objects.filter(source=source).order_by("url"))
+
+
 def feed_record(feed: Feed) -> dict[str, Any]:
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
@@ -44,6 +50,10 @@ def feed_record(feed: Feed) -> dict[str, Any]:
         "last_success_at": iso(feed.last_success_at),
         "next_fetch_at": iso(feed.next_fetch_at),
         "interval_seconds": feed.interval_seconds,
+        "skipped_items": feed.skipped_items,
+        "last_item_error": feed.last_item_error,
+        "last_item_link": feed.last_item_link,
+        "last_item_error_at": iso(feed.last_item_error_at),
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -68,8 +69,8 @@ def _engine_doc(article: Article, signature: Signature, vector: np.ndarray | Non
 
 def _placeable() -> QuerySet[Article]:
     return Article.objects.exclude(status=Article.Status.PENDING).only(
-        "id", "title", "text", "summary", "published_at", "created_at", "language", "source_id", "signature",
-        "vector", "story_id", "wire_group_id",
+        "id", "title", "text", "summary", "published_at", "created_at", "fetched_at", "language", "source_id",
+        "signature", "vector", "story_id", "wire_group_id",
     )
 
 
@@ -89,8 +90,30 @@ def _replay(window: timedelta, version: int) -> StoryEngine:
     return fresh
 
 
-def build_stories(*, embedder: Embedder | None = None, limit: int = BATCH) -> int:
-    """Place up to ``limit`` articles not yet in a story, oldest first; returns how many were placed."""
+@dataclass(frozen=True)
+class PassReport:
+    """What one story pass did, for whoever watches (``tasks`` hands it to the metrics): stories created or
+    changed, and per placed article the seconds from its first sighting in a feed to its storing and to now."""
+
+    stories_changed: int
+    stored_after: list[float]
+    placed_after: list[float]
+
+
+def _report(placed: Sequence[Article], stories_changed: int, now: datetime) -> PassReport:
+    stored, in_story = [], []
+    for article in placed:
+        seen = article.created_at
+        if article.fetched_at is not None:
+            stored.append((article.fetched_at - seen).total_seconds())
+        in_story.append((now - seen).total_seconds())
+    return PassReport(stories_changed, stored, in_story)
+
+
+def build_stories(*, embedder: Embedder | None = None, limit: int = BATCH,
+                  report: Callable[[PassReport], None] | None = None) -> int:
+    """Place up to ``limit`` articles not yet in a story, oldest first; returns how many were placed (and hands
+    ``report`` what the pass did, once it is committed)."""
     current = engine()
     articles = list(_placeable().filter(clustered_at__isnull=True).order_by("published_at", "id")[:limit])
     if not articles:
@@ -104,15 +127,20 @@ def build_stories(*, embedder: Embedder | None = None, limit: int = BATCH) -> in
         current.add(_engine_doc(article, sig, vector))
         fresh[article.pk] = (sig.to_bytes(), vector.astype(np.float32).tobytes() if vector is not None else None)
     try:
-        _write(current, articles, fresh)
+        changed = _write(current, articles, fresh)
     except Exception:
         forget_engine()  # memory is ahead of the database now: replay next time
         raise
+    now = timezone.now()
+    current.apply_window(now)
+    if report is not None:
+        report(_report(articles, changed, now))
     return len(articles)
 
 
-def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tuple[bytes, bytes | None]]) -> None:
-    """Store the placement of ``placed`` and of every article whose story changed with them, in one transaction."""
+def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tuple[bytes, bytes | None]]) -> int:
+    """Store the placement of ``placed`` and of every article whose story changed with them, in one transaction;
+    returns how many stories were created or changed."""
     ids = current.affected([a.pk for a in placed])
     now = timezone.now()
     targets = {aid: (current.wire_of[aid], current.story_of(aid)) for aid in ids}
@@ -152,12 +180,15 @@ def _write(current: StoryEngine, placed: Sequence[Article], fresh: dict[str, tup
         state.save()
         current.version = state.version
         followups.announce(followups.STORIES_CHANGED)
+    return len(stories)
 
 
 def enrich_story(story_id: str, *, embedder: Embedder | None = None, llm: LLMClient | None = None,
-                 force: bool = False, enricher: Callable[[StoryInput], StoryEnrichment] | None = None) -> bool:
+                 force: bool = False, enricher: Callable[[StoryInput], StoryEnrichment] | None = None,
+                 report: Callable[[list[float]], None] | None = None) -> bool:
     """Write the story's summary, key points, comparison and hashtags (and its articles' hashtags) if it changed
-    since it was last enriched; True if it was enriched."""
+    since it was last enriched; True if it was enriched. ``report`` is handed, once it is written, the seconds from
+    first sighting in a feed to now of each article placed in the story since its previous enrichment."""
     story = Story.objects.filter(pk=story_id).only("id", "enriched_at", "changed_at").first()
     if story is None or (not force and story.enriched_at and story.enriched_at >= story.changed_at):
         return False
@@ -165,13 +196,19 @@ def enrich_story(story_id: str, *, embedder: Embedder | None = None, llm: LLMCli
     if not articles:
         return False
     result = compute_enrichment(articles, embedder=embedder, llm=llm, enricher=enricher)
+    now = timezone.now()
     with transaction.atomic():
         Story.objects.filter(pk=story_id).update(
             summary=result.summary, key_points=result.key_points, comparison=result.comparison,
-            hashtags=result.hashtags, enriched_at=timezone.now(),
+            hashtags=result.hashtags, enriched_at=now,
         )
         for article_id, tags in result.article_hashtags.items():
             Article.objects.filter(pk=article_id).update(hashtags=tags)
+    if report is not None:
+        new = Article.objects.filter(story_id=story_id)
+        if story.enriched_at is not None:
+            new = new.filter(clustered_at__gt=story.enriched_at)
+        report([(now - seen).total_seconds() for seen in new.values_list("created_at", flat=True)])
     return True
 
 
@@ -256,3 +293,40 @@ def rescore_recent(days: int = 3) -> int:
             score=story_score(story.source_count, story.last_published, recent, now)
         )
     return len(ids)
+
+
+RETENTION_BATCH = 100  # stories removed per transaction: short write locks while readers and the pipeline go on
+
+
+def remove_expired(cutoff: datetime, *, batch: int = RETENTION_BATCH) -> tuple[int, int]:
+    """One batch of retention, in one transaction: stories whose latest article was published before ``cutoff``,
+    with all their articles, and articles older than that in no story (never stored, or not yet placed). A story
+    with comments on it or on any of its articles stays whole, and so does an article with comments. The wire
+    groups those articles were in are recounted, and removed once empty; the search index follows the rows (SQLite's
+    triggers, PostgreSQL's column). Returns (stories, articles) removed; (0, 0) when nothing is left to remove.
+
+    Must run under the queue lock "stories" (as ``tasks`` does): no story pass places an article meanwhile. The
+    cutoff is at least the story window old, so no running clusterer holds what goes."""
+    with transaction.atomic():
+        story_ids = list(
+            Story.objects.filter(last_published__lt=cutoff)
+            .exclude(comments__isnull=False).exclude(articles__comments__isnull=False)
+            .order_by("last_published", "id").values_list("pk", flat=True)[:batch]
+        )  # fmt: skip
+        old = Q(published_at__lt=cutoff) | Q(published_at__isnull=True, created_at__lt=cutoff)
+        article_ids = list(Article.objects.filter(story_id__in=story_ids).values_list("pk", flat=True))
+        article_ids += Article.objects.filter(old, story__isnull=True).exclude(comments__isnull=False).values_list(
+            "pk", flat=True
+        )[: batch * 10]
+        if not story_ids and not article_ids:
+            return 0, 0
+        groups = set(
+            Article.objects.filter(pk__in=article_ids, wire_group__isnull=False).values_list("wire_group_id", flat=True)
+        )
+        Article.objects.filter(pk__in=article_ids).delete()  # their URLs go with them (cascade)
+        Story.objects.filter(pk__in=story_ids).delete()
+        WireGroup.objects.filter(pk__in=groups, articles__isnull=True).delete()
+        refresh_wire_groups(WireGroup.objects.filter(pk__in=groups).values_list("pk", flat=True))
+    log.info("retention: removed %d stories and %d articles published before %s", len(story_ids), len(article_ids),
+             cutoff.isoformat())  # fmt: skip
+    return len(story_ids), len(article_ids)

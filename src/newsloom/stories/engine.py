@@ -4,6 +4,11 @@ Only the holder of the queue lock "stories" runs a pass. The engine remembers th
 if another process has written since (another worker held the lock), this one replays the window from the database
 before going on. Replaying is deterministic — articles in (published, id) order — so any process rebuilds the same
 stories from the same articles, whatever order workers happened to finish in.
+
+After each pass the window is applied (``apply_window``): a worker that keeps the lock for months holds one window of
+articles, what a replay would load (plus the older members of stories still running), not every article it placed.
+The clusterer's IDF tables, the one part that grows with everything seen rather than with the window, are bounded
+(``vocabulary``). tests/stories/test_engine.py streams 3,000 articles through one engine: what it holds levels off.
 """
 
 from __future__ import annotations
@@ -50,9 +55,12 @@ class StoryEngine:
     #: blend stored dense vectors into clustering (the clusterer centres them and takes a weighted mean with the
     #: lexical score); bench/clustering.py: the shipped static embedding beats lexical-only on MMDS and UCI
     dense: bool = True
+    #: terms each of the clusterer's IDF tables keeps (the bound on the one part of its memory that grows with
+    #: everything it has seen rather than with the window)
+    vocabulary: int = ClusterConfig.max_vocabulary
 
     def __post_init__(self) -> None:
-        self.clusterer = StreamingClusterer(ClusterConfig(window=self.window))
+        self.clusterer = StreamingClusterer(ClusterConfig(window=self.window, max_vocabulary=self.vocabulary))
 
     def signature(self, text: str) -> Signature:
         return self.index.signature(text)
@@ -87,9 +95,23 @@ class StoryEngine:
     def titles(self) -> dict[str, str]:
         return {s.id: s.title for s in self.clusterer.stories()}
 
-    def evict(self, before: datetime) -> None:
-        """Forget articles published before ``before``: new articles can no longer join their stories."""
-        self.clusterer.evict(before)
+    def evict(self, before: datetime) -> int:
+        """Forget articles published before ``before`` as wire-copy originals, and stories whose latest article is
+        that old: new articles can no longer join them. Members of a story still live stay (a merge moves them all);
+        everything else the engine holds of an evicted article goes. Returns how many articles were forgotten."""
+        gone = self.clusterer.evict(before)
+        for doc_id in gone:
+            self.wire_of.pop(doc_id, None)
         for doc_id in [d for d, when in self.published.items() if when < before]:
             self.index.remove(doc_id)
             del self.published[doc_id]
+        return len(gone)
+
+    def apply_window(self, now: datetime) -> int:
+        """Evict what is older than the window at ``now``: what a replay at ``now`` would not load. Called after
+        every pass, so a long-running process holds one window of articles, not every article it ever placed."""
+        return self.evict(now - self.window)
+
+    def __len__(self) -> int:
+        """Articles held in memory (members of the live stories)."""
+        return len(self.wire_of)

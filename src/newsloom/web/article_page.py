@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import unescape
+from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 
 from newsloom.articles import queries as article_queries
 from newsloom.articles.models import Article
@@ -47,22 +48,43 @@ class ArticlePage:
     comments: Thread
 
 
-def article_page(article_id: str) -> ArticlePage | None:
+def article_page(article_id: str, comments: dict[str, Any] | None = None) -> ArticlePage | None:
+    """``comments``: options of the thread (``community.queries.build_thread``: order, viewer)."""
     article = article_queries.get_article(article_id)
     if article is None:
         return None
     story = (
         Story.objects.filter(pk=article.story_id)
-        .only("id", "title", "summary", "key_points", "hashtags", "source_count", "article_count",
-              "comparison", "last_published", "changed_at", "enriched_at")
+        .only(
+            "id",
+            "title",
+            "summary",
+            "key_points",
+            "hashtags",
+            "source_count",
+            "article_count",
+            "comparison",
+            "last_published",
+            "changed_at",
+            "enriched_at",
+        )
         .first()
-        if article.story_id else None
+        if article.story_id
+        else None
     )
     summary = cited_sentences(story.summary) if story else []
     key_points = cited_sentences(story.key_points) if story else []
     cited_ids = {s.article_id for s in summary + key_points if s.article_id}
-    cited = {a.pk: a for a in Article.objects.filter(pk__in=cited_ids).select_related("source")
-             .only("id", "title", "source__name", "source__slug")} if cited_ids else {}
+    cited = (
+        {
+            a.pk: a
+            for a in Article.objects.filter(pk__in=cited_ids)
+            .select_related("source")
+            .only("id", "title", "source__name", "source__slug")
+        }
+        if cited_ids
+        else {}
+    )
     return ArticlePage(
         article=article,
         story=story,
@@ -73,7 +95,7 @@ def article_page(article_id: str) -> ArticlePage | None:
         wire=wire_info(article),
         related=related(article),
         image_alt=lead_image_alt(article),
-        comments=community_queries.article_thread(article.pk),
+        comments=community_queries.article_thread(article.pk, **(comments or {})),
     )
 
 
@@ -92,14 +114,18 @@ def related(article: Article) -> list[RelatedArticle]:
     """``related_articles`` remembered per clustering pass: the ranking only changes when stories do."""
     version = ClusterState.objects.filter(pk=1).values_list("version", flat=True).first() or 0
     key = f"newsloom:related:{article.pk}:{version}"
+    cache = caches["pages"]
     picks: list[tuple[str, str]] | None = cache.get(key)
     if picks is None:
         found = story_queries.related_articles(article, k=RELATED)
         cache.set(key, [(r.article.pk, r.reason) for r in found], RELATED_TTL)
         return found
-    loaded = article_queries.readable_articles().filter(pk__in=[aid for aid, _ in picks]).defer(
-        "text", "html", "feed_html", "signature", "vector"
-    ).in_bulk()
+    loaded = (
+        article_queries.readable_articles()
+        .filter(pk__in=[aid for aid, _ in picks])
+        .defer("text", "html", "feed_html", "signature", "vector")
+        .in_bulk()
+    )
     return [RelatedArticle(loaded[aid], reason) for aid, reason in picks if aid in loaded]
 
 

@@ -5,7 +5,7 @@ from django.urls import path, re_path
 
 from newsloom.web.feeds import site_feed, source_feed
 from newsloom.web.freshness import FEED_MAX_AGE, fresh, site_state
-from newsloom.web.sitemaps import SITEMAPS
+from newsloom.web.sitemaps import SITEMAPS, index
 
 FORMAT = r"\.(?P<fmt>atom|rss|json)$"
 
@@ -17,7 +17,7 @@ urlpatterns = [
 ]
 
 sitemap_patterns = [
-    path("sitemap.xml", fresh(site_state, max_age=FEED_MAX_AGE)(sitemap_views.index),
+    path("sitemap.xml", fresh(site_state, max_age=FEED_MAX_AGE)(index),
          {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
     path("sitemap-<section>.xml", fresh(site_state, max_age=FEED_MAX_AGE)(sitemap_views.sitemap),
          {"sitemaps": SITEMAPS}, name="sitemap-section"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from newsloom.sources.models import Source
 from newsloom.web import listing_pages as pages
 from newsloom.web.freshness import FEED_MAX_AGE, fresh, site_state, source_state
+from newsloom.web.links import absolute, http_url
 from newsloom.web.page_parts import hashtags_of
 
 ITEMS = 30
@@ -114,7 +115,8 @@ def build_spec(kind: str, key: str | None) -> FeedSpec:
 
 
 class SpecFeed(Feed):
-    """A :class:`FeedSpec` through Django's syndication framework (relative links get the request's host)."""
+    """A :class:`FeedSpec` through Django's syndication framework; every link absolute under ``NEWSLOOM_PUBLIC_URL``
+    (the framework would put the request's Host in front of a relative one)."""
 
     fmt = ""
 
@@ -125,10 +127,10 @@ class SpecFeed(Feed):
         return obj.title
 
     def link(self, obj: FeedSpec) -> str:
-        return obj.page_path
+        return absolute(obj.page_path)
 
     def feed_url(self, obj: FeedSpec) -> str:
-        return obj.feed_path(self.fmt)
+        return absolute(obj.feed_path(self.fmt))
 
     def description(self, obj: FeedSpec) -> str:
         return obj.description
@@ -146,7 +148,7 @@ class SpecFeed(Feed):
         return item.title
 
     def item_link(self, item: FeedItem) -> str:
-        return item.path
+        return absolute(item.path)
 
     def item_description(self, item: FeedItem) -> str:
         return item.summary
@@ -180,7 +182,6 @@ ATOM, RSS = AtomFeed(), RssFeed()
 def json_feed(request: HttpRequest, kind: str, key: str | None) -> JsonResponse:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/)."""
     spec = build_spec(kind, key)
-    absolute = request.build_absolute_uri
     items = []
     for item in spec.items:
         url = absolute(item.path)
@@ -195,8 +196,8 @@ def json_feed(request: HttpRequest, kind: str, key: str | None) -> JsonResponse:
             entry["authors"] = [{"name": name} for name in item.authors]
         if item.tags:
             entry["tags"] = item.tags
-        if item.image:
-            entry["image"] = item.image
+        if image := http_url(item.image):
+            entry["image"] = image
         items.append(entry)
     body = {
         "version": JSON_FEED_VERSION,

@@ -15,7 +15,9 @@ The whole response is also kept in Django's cache under its ETag (``pagecache.Fr
 cache read, not the page's own queries and template: the ETag changes whenever the data, the code or the time bucket
 does, so a stored response is never stale and needs no invalidation. Pages under ``fresh`` are public
 (``Cache-Control: public``) and so must never carry per-user content; a form with a CSRF token belongs on a view
-without it.
+without it. A signed-in reader's request is the exception: ``fresh`` hands it straight to the view (no shared ETag,
+``Cache-Control: private, no-cache``), and ``FreshPageMiddleware`` never answers or stores it, so the view may draw
+that reader's own page.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
@@ -129,37 +131,69 @@ def _cluster(name: str) -> Subquery:
 
 def _with_cluster(queryset: QuerySet[Any], *fields: str) -> QuerySet[Any]:
     """``fields`` of ``queryset`` and then the clusterer's version and time, in one query."""
-    return (queryset.order_by().annotate(cluster_version=_cluster("version"), cluster_at=_cluster("updated_at"))
-            .values_list(*fields, "cluster_version", "cluster_at"))
+    return (
+        queryset.order_by()
+        .annotate(cluster_version=_cluster("version"), cluster_at=_cluster("updated_at"))
+        .values_list(*fields, "cluster_version", "cluster_at")
+    )
 
 
 def _comments(aggregate: Any, on: str = "article") -> Subquery:
     """An aggregate of the article's (or story's) comments in every state: posting, editing and moderating all
     change its page."""
-    return Subquery(Comment.objects.filter(**{on: OuterRef("pk")}).order_by().values(on)
-                    .annotate(value=aggregate).values("value"))
+    return Subquery(
+        Comment.objects.filter(**{on: OuterRef("pk")}).order_by().values(on).annotate(value=aggregate).values("value")
+    )
 
 
-_SITE = StateQuery(lambda: _with_cluster(
-    Story.objects.annotate(all=Value(1)).values("all")  # one group: the whole table
-    .annotate(changed=Max("changed_at"), enriched=Max("enriched_at"), n=Count("pk")), "changed", "enriched", "n"))
-_ARTICLE = StateQuery(lambda article_id: _with_cluster(
-    Article.objects.filter(pk=article_id).exclude(status=Article.Status.PENDING)
-    .annotate(comment_changed=_comments(Max("changed_at")), comment_count=_comments(Count("pk"))),
-    "updated_at", "story__changed_at", "story__enriched_at", "comment_changed", "comment_count")[:1])
-_STORY = StateQuery(lambda story_id: (
-    Story.objects.filter(pk=story_id, article_count__gt=0).order_by()
-    .annotate(updated=Max("articles__updated_at"), comment_changed=_comments(Max("changed_at"), on="story"),
-              comment_count=_comments(Count("pk"), on="story"))
-    .values_list("changed_at", "enriched_at", "updated", "comment_changed", "comment_count")[:1]))
-_SOURCE = StateQuery(lambda slug: (
-    Source.objects.filter(slug=slug).order_by()
-    .annotate(updated=Max("articles__updated_at"), n=Count("articles")).values_list("pk", "updated", "n")[:1]))
+_SITE = StateQuery(
+    lambda: _with_cluster(
+        Story.objects.annotate(all=Value(1))
+        .values("all")  # one group: the whole table
+        .annotate(changed=Max("changed_at"), enriched=Max("enriched_at"), n=Count("pk")),
+        "changed",
+        "enriched",
+        "n",
+    )
+)
+_ARTICLE = StateQuery(
+    lambda article_id: _with_cluster(
+        Article.objects.filter(pk=article_id)
+        .exclude(status=Article.Status.PENDING)
+        .annotate(comment_changed=_comments(Max("changed_at")), comment_count=_comments(Count("pk"))),
+        "updated_at",
+        "story__changed_at",
+        "story__enriched_at",
+        "comment_changed",
+        "comment_count",
+    )[:1]
+)
+_STORY = StateQuery(
+    lambda story_id: (
+        Story.objects.filter(pk=story_id, article_count__gt=0)
+        .order_by()
+        .annotate(
+            updated=Max("articles__updated_at"),
+            comment_changed=_comments(Max("changed_at"), on="story"),
+            comment_count=_comments(Count("pk"), on="story"),
+        )
+        .values_list("changed_at", "enriched_at", "updated", "comment_changed", "comment_count")[:1]
+    )
+)
+_SOURCE = StateQuery(
+    lambda slug: (
+        Source.objects.filter(slug=slug)
+        .order_by()
+        .annotate(updated=Max("articles__updated_at"), n=Count("articles"))
+        .values_list("pk", "updated", "n")[:1]
+    )
+)
 _SEARCH = StateQuery(lambda: ClusterState.objects.filter(pk=1).order_by().values_list("version", "updated_at")[:1])
 
 
 # ------------------------------------------------------------------------------------------------------------- states
 # One query each, compiled once (``StateQuery``); the fingerprints are the same strings the ORM's rows gave before.
+
 
 def site_state(*_: Any, **__: Any) -> State:
     """Anything that can change a list of stories: a clustering pass, a story refreshed or enriched."""
@@ -198,8 +232,8 @@ def search_state(*_: Any, **__: Any) -> State:
 
 # ---------------------------------------------------------------------------------------------------------- decorator
 
-def request_state(request: HttpRequest, func: StateFunc, args: tuple[Any, ...], kwargs: dict[str, Any]
-                  ) -> State | None:
+
+def request_state(request: HttpRequest, func: StateFunc, args: tuple[Any, ...], kwargs: dict[str, Any]) -> State | None:
     """``func``'s state for this request, computed once however many times it is asked for."""
     if not hasattr(request, _REQUEST_ATTR):
         setattr(request, _REQUEST_ATTR, func(*args, **kwargs))
@@ -214,6 +248,11 @@ def etag_for(request: HttpRequest, state: State | None) -> str | None:
     bucket = int(time.time() // TIME_BUCKET)
     raw = f"{CODE_VERSION}|{fragment}|{bucket}|{request.get_full_path()}|{state.fingerprint}"
     return '"' + hashlib.blake2b(raw.encode(), digest_size=12).hexdigest() + '"'
+
+
+def signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
 
 
 def fresh(state: StateFunc, *, max_age: int = HTML_MAX_AGE) -> Callable[[View], View]:
@@ -232,10 +271,21 @@ def fresh(state: StateFunc, *, max_age: int = HTML_MAX_AGE) -> Callable[[View], 
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             response = conditional(request, *args, **kwargs)
-            patch_vary_headers(response, ["HX-Request"])
+            patch_vary_headers(response, ["HX-Request", "Cookie"])
             return response
 
-        final = require_safe(cache_control(public=True, max_age=max_age)(wrapper))
+        public = cache_control(public=True, max_age=max_age)(wrapper)
+
+        @wraps(view)
+        def either(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not signed_in(request):
+                return public(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)  # personal: no shared ETag, kept by no cache but the reader's
+            patch_cache_control(response, private=True, no_cache=True, max_age=0)
+            patch_vary_headers(response, ["HX-Request", "Cookie"])
+            return response
+
+        final = require_safe(either)
         setattr(final, STATE_ATTR, state)
         return final
 

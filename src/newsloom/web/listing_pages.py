@@ -22,6 +22,7 @@ from django.db.models.functions import Substr
 from newsloom.articles.models import Article
 from newsloom.sources.models import Source
 from newsloom.stories.models import Story
+from newsloom.web.links import http_url
 from newsloom.web.page_parts import Sentence, cited_sentences, distinct_sources, hashtags_of, lead_sentences
 
 PAGE_SIZE = 20
@@ -92,7 +93,7 @@ def story_cards(stories: Sequence[Story]) -> list[StoryCard]:
         lead = next((a for a in members if a.pk == story.pk), members[0] if members else None)
         if not summary and lead is not None:
             summary = [Sentence(s, lead.pk) for s in lead_sentences(getattr(lead, "head", ""), lead.title)]
-        image_from = next((a for a in members if a.lead_image), None)
+        image_from = next((a for a in members if http_url(a.lead_image)), None)
         cards.append(StoryCard(story, summary, distinct_sources(members), image_from))
     return cards
 

@@ -1,4 +1,8 @@
-"""What a page tells link previews and search engines: OpenGraph tags and schema.org NewsArticle JSON-LD."""
+"""What a page tells link previews and search engines: OpenGraph tags and schema.org NewsArticle JSON-LD.
+
+Its own URLs are absolute under ``NEWSLOOM_PUBLIC_URL`` (``links.absolute``), never under the Host a request named;
+the stored URLs it carries (publisher homepage, the original article, images) pass ``links.http_url`` first.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from newsloom.web.article_page import ArticlePage
+from newsloom.web.links import absolute, http_url
 from newsloom.web.story_page import StoryPage
 
 SITE_NAME = "newsloom"
@@ -38,22 +43,27 @@ def _clip(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v not in (None, "", [])}
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
 def site_meta(request: HttpRequest, title: str, description: str = "", *, robots: str = "") -> PageMeta:
     return PageMeta(title=title, description=description or "News from every side, gathered into stories.",
-                    url=request.build_absolute_uri(request.path), robots=robots)
+                    url=absolute(request.path), robots=robots)
 
 
-def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
+def article_meta(page: ArticlePage) -> PageMeta:
     article = page.article
-    url = request.build_absolute_uri(reverse("web:article", args=[article.pk]))
+    url = absolute(reverse("web:article", args=[article.pk]))
     description = _clip(" ".join(s.text for s in page.summary[:2]) or article.summary or article.text)
     publisher = {"@type": "Organization", "name": article.source.name}
-    if article.source.homepage:
-        publisher["url"] = article.source.homepage
+    if homepage := http_url(article.source.homepage):
+        publisher["url"] = homepage
+    image = http_url(article.lead_image)
     ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -61,7 +71,7 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
         "description": description,
         "url": url,
         "mainEntityOfPage": url,
-        "isBasedOn": article.canonical_url,
+        "isBasedOn": http_url(article.canonical_url),
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.updated_at or article.published_at),
         "publisher": publisher,
@@ -70,20 +80,20 @@ def article_meta(request: HttpRequest, page: ArticlePage) -> PageMeta:
         "inLanguage": article.language or None,
         "wordCount": article.word_count or None,
     }
-    if article.lead_image:
-        ld["image"] = [article.lead_image]
+    if image:
+        ld["image"] = [image]
     return PageMeta(
-        title=article.title, description=description, url=url, og_type="article", image=article.lead_image,
+        title=article.title, description=description, url=url, og_type="article", image=image,
         image_alt=page.image_alt, published=article.published_at, modified=article.updated_at,
-        section=article.source.name, tags=page.hashtags, json_ld={k: v for k, v in ld.items() if v not in (None, [])},
+        section=article.source.name, tags=page.hashtags, json_ld=_without_empty(ld),
     )
 
 
-def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
+def story_meta(page: StoryPage) -> PageMeta:
     story = page.story
-    url = request.build_absolute_uri(reverse("web:story", args=[story.pk]))
+    url = absolute(reverse("web:story", args=[story.pk]))
     description = _clip(" ".join(s.text for s in page.summary[:2]))
-    image = page.lead.lead_image if page.lead else ""
+    image = http_url(page.lead.lead_image) if page.lead else ""
     ld: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -94,12 +104,12 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
         "datePublished": _iso(story.first_published),
         "dateModified": _iso(story.last_published),
         "publisher": {"@type": "Organization", "name": SITE_NAME,
-                      "url": request.build_absolute_uri(reverse("web:home"))},
+                      "url": absolute(reverse("web:home"))},
         "author": {"@type": "Organization", "name": SITE_NAME},
         "keywords": [str(t) for t in story.hashtags] if isinstance(story.hashtags, list) else [],
         "citation": [
-            {"@type": "NewsArticle", "headline": a.title, "url": a.canonical_url,
-             "publisher": {"@type": "Organization", "name": a.source.name}}
+            _without_empty({"@type": "NewsArticle", "headline": a.title, "url": http_url(a.canonical_url),
+                            "publisher": {"@type": "Organization", "name": a.source.name}})
             for a in page.timeline
         ],
     }
@@ -108,5 +118,5 @@ def story_meta(request: HttpRequest, page: StoryPage) -> PageMeta:
     return PageMeta(
         title=story.title, description=description, url=url, og_type="article", image=image,
         image_alt=page.lead.title if page.lead else "", published=story.first_published,
-        modified=story.last_published, json_ld={k: v for k, v in ld.items() if v not in (None, [])},
+        modified=story.last_published, json_ld=_without_empty(ld),
     )

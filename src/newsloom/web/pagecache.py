@@ -11,7 +11,15 @@ and body, exactly as every middleware left them) is stored for the next reader.
 The ETag covers the code version, the path and query, the state fingerprint, the htmx fragment flag and a time
 bucket, so a stored response is never stale and needs no invalidation; pages under ``fresh`` are public by contract,
 so one reader's response is every reader's. A response that sets a cookie, streams, is not 200 or is larger than
-``PAGE_CACHE_MAX_BYTES`` is not stored. The cache is Django's (per process on the default local-memory backend).
+``PAGE_CACHE_MAX_BYTES`` is not stored. The cache is Django's ``pages`` cache (each process's own memory).
+
+The request's Host is checked against ``ALLOWED_HOSTS`` first, before any stored page is looked up: a Host outside
+``NEWSLOOM_ALLOWED_HOSTS`` gets 400 here as it would from the rest of the stack. A stored page names no Host (its
+absolute URLs come from ``NEWSLOOM_PUBLIC_URL``), so one page serves every allowed host.
+
+A request that carries a session cookie may be a signed-in reader's, whose pages are personal: it is neither answered
+from nor stored in this cache (the middleware runs before the session is read, so the cookie is what it can see);
+nor is one carrying a message waiting to be shown.
 """
 
 from __future__ import annotations
@@ -20,7 +28,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -37,6 +46,8 @@ from newsloom.web.freshness import (
 )
 
 _SAFE = ("GET", "HEAD")
+PAGE_CACHE = "pages"  # settings.CACHES: per process, never the shared one
+MESSAGES_COOKIE = "messages"  # a message waiting for this reader ("You have signed out.") is drawn on the next page
 _Stored = tuple[bytes, list[tuple[str, str]]]
 
 
@@ -69,16 +80,24 @@ class FreshPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        key = _page_key(request) if request.method in _SAFE else None
+        request.get_host()  # raises DisallowedHost (answered 400) for a Host outside ALLOWED_HOSTS, before the cache
+        personal = settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES
+        key = _page_key(request) if request.method in _SAFE and not personal else None
         if key is None:
             return self.get_response(request)
+        cache = caches[PAGE_CACHE]
         stored: _Stored | None = cache.get(key)
         if stored is not None:
             return self._replay(request, stored)
         response = self.get_response(request)
-        if (request.method == "GET" and response.status_code == 200 and not response.streaming
-                and not response.cookies and isinstance(response, HttpResponse)
-                and len(response.content) <= PAGE_CACHE_MAX_BYTES):
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and isinstance(response, HttpResponse)
+            and len(response.content) <= PAGE_CACHE_MAX_BYTES
+        ):
             cache.set(key, (response.content, list(response.items())), TIME_BUCKET)
         return response
 
@@ -91,5 +110,6 @@ class FreshPageMiddleware:
         # revalidated against what the reader was sent (a feed's Last-Modified is its newest item, not the state's)
         modified = parse_http_date_safe(response["Last-Modified"]) if "Last-Modified" in response else None
         conditional: HttpResponseBase = get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=modified, response=response)
+            request, etag=response.get("ETag"), last_modified=modified, response=response
+        )
         return conditional

@@ -11,6 +11,7 @@ from newsloom.community.queries import Thread
 from newsloom.sources.models import Source
 from newsloom.stories.models import Story
 from newsloom.stories.queries import WireCoverage, coverage, get_story
+from newsloom.web.links import http_url
 from newsloom.web.page_parts import Sentence, attach_articles, cited_sentences, distinct_sources, lead_sentences
 
 Disagreement = tuple[str, list[tuple[str, str]]]  # a quantity and each (value, the sources reporting it)
@@ -45,7 +46,7 @@ class Comparison:
     disagreements: list[Disagreement] = field(default_factory=list)
 
 
-def story_page(story_id: str) -> StoryPage | None:
+def story_page(story_id: str, comments: dict[str, Any] | None = None) -> StoryPage | None:
     story = get_story(story_id)
     if story is None:
         return None
@@ -74,8 +75,8 @@ def story_page(story_id: str) -> StoryPage | None:
         timeline=timeline,
         sources=sources,
         comparison=comparison_matrix(story.comparison, names),
-        lead=next((a for a in timeline if a.lead_image), None),
-        comments=community_queries.story_thread(story.pk),
+        lead=next((a for a in timeline if http_url(a.lead_image)), None),
+        comments=community_queries.story_thread(story.pk, **(comments or {})),
     )
 
 
@@ -106,8 +107,11 @@ def disagreements_of(data: dict[str, Any], names: dict[str, str] | None = None) 
     out = []
     for item in data.get("disagreements") or []:
         if isinstance(item, dict) and item.get("values"):
-            values = [(str(v[0]), ", ".join(names.get(str(s), str(s)) for s in v[1]))
-                      for v in item["values"] if isinstance(v, list | tuple) and len(v) == 2]
+            values = [
+                (str(v[0]), ", ".join(names.get(str(s), str(s)) for s in v[1]))
+                for v in item["values"]
+                if isinstance(v, list | tuple) and len(v) == 2
+            ]
             if values:
                 out.append((str(item.get("quantity") or ""), values))
     return out

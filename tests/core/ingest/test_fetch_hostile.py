@@ -111,7 +111,7 @@ def test_too_many_redirects(hostile: tuple[LocalServer, dict[str, str]], fetcher
     ("name", "error", "status", "text"),
     [("status_404", HTTPStatusError, 404, "returned HTTP 404 Not Found"),
      ("status_410", HTTPStatusError, 410, "returned HTTP 410 Gone"),
-     ("status_429", RateLimited, 429, "returned HTTP 429 Too Many Requests; retry after 120 seconds"),
+     ("status_429", RateLimited, 429, "returned HTTP 429 Too Many Requests; retrying in 2 minutes, as the server asks"),
      ("status_500", ServerError, 500, "returned HTTP 500 Internal Server Error")],
 )
 def test_status_mapping(hostile: tuple[LocalServer, dict[str, str]], fetcher: Fetcher, name: str,
@@ -132,7 +132,7 @@ def test_503_with_retry_after_is_rate_limited(hostile: tuple[LocalServer, dict[s
     server.route("/down", lambda _r: Response(503, b""))
     with pytest.raises(RateLimited) as info:
         fetcher.fetch(server.url("/busy"))
-    assert info.value.status == 503 and (info.value.retry_after or 0) > 86400
+    assert info.value.status == 503 and info.value.retry_after == 7 * 86400  # honoured up to seven days
     with pytest.raises(ServerError, match="503 Service Unavailable"):
         fetcher.fetch(server.url("/down"))
 
@@ -231,3 +231,21 @@ def test_dns_rebinding_is_caught_at_the_socket(hostile: tuple[LocalServer, dict[
     with Fetcher(policy(allow_private=False), resolver=stale_resolver) as f, \
             pytest.raises(BlockedAddress, match=r"the connection reached 127\.0\.0\.1, a loopback address"):
         f.fetch(url)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "asked"),
+    [("Wed, 21 Oct 2999 07:28:00 GMT", "97"), ("30707000000", "974 years"), ("9" * 400, "more than 1,000 years")],
+)
+def test_far_future_retry_after_is_said_in_words_and_capped(
+    hostile: tuple[LocalServer, dict[str, str]], fetcher: Fetcher, retry_after: str, asked: str
+) -> None:
+    server, _ = hostile
+    server.route("/far", lambda _r: Response(429, b"", {"Retry-After": retry_after}))
+    with pytest.raises(RateLimited) as info:
+        fetcher.fetch(server.url("/far"))
+    message = str(info.value)
+    assert "; retrying in 7 days, the longest newsloom waits (the server asked for " in message
+    assert asked in message
+    assert "e+" not in message and "inf" not in message and "seconds" not in message
+    assert info.value.retry_after == 7 * 86400

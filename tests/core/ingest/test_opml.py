@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from newsloom.core.ingest.opml import OpmlFeed, parse_opml, write_opml
-from newsloom.errors import FeedParseError
+from newsloom.errors import FeedParseError, UnsafeXML
+from tests.support.hostile_net import deep_opml
 
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0">
@@ -60,3 +61,21 @@ def test_round_trip() -> None:
 def test_bad_documents(data: bytes, message: str) -> None:
     with pytest.raises(FeedParseError, match=message):
         parse_opml(data)
+
+
+def test_5000_levels_of_nesting_import_the_leaves() -> None:
+    feeds = parse_opml(deep_opml(5000))
+    assert [f.url for f in feeds] == ["https://top.example/", "https://deep.example/feed"]
+    assert feeds[1].category == " / ".join(f"f{i}" for i in range(8))  # the first MAX_CATEGORY_DEPTH folders
+
+
+def test_deep_nesting_cut_short_is_one_clear_error() -> None:
+    with pytest.raises(FeedParseError, match=r"^not a readable OPML document: no element found: line 1") as info:
+        parse_opml(deep_opml(5000, close=False))
+    assert "\n" not in str(info.value)
+
+
+def test_opml_declaring_entities_is_unsafe_xml() -> None:
+    doc = b'<!DOCTYPE opml [<!NOTATION n SYSTEM "<x>"><!ENTITY e "x">]><opml><body/></opml>'
+    with pytest.raises(UnsafeXML, match="declares a DTD or entities"):
+        parse_opml(doc)

@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsloom.core.ingest.polling import cache_max_age, error_backoff, jitter, next_interval, parse_retry_after
+from newsloom.core.ingest.polling import (
+    cache_max_age,
+    describe_wait,
+    error_backoff,
+    jitter,
+    next_interval,
+    parse_retry_after,
+    retry_after_wording,
+)
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 
@@ -105,3 +113,20 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("soon") is None
     assert parse_retry_after("Mon, 06 Jan 2025 12:02:00 GMT", now=NOW) == 120.0
     assert parse_retry_after("Mon, 06 Jan 2025 11:00:00 GMT", now=NOW) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "0 seconds"), (1, "1 second"), (45, "45 seconds"), (120, "2 minutes"), (5400, "90 minutes"),
+     (7200, "2 hours"), (7 * 86400, "7 days"), (3.0707e10, "974 years"), (float("inf"), "more than 1,000 years")],
+)
+def test_describe_wait(seconds: float, words: str) -> None:
+    assert describe_wait(seconds) == words
+
+
+def test_retry_after_wording_caps_at_seven_days() -> None:
+    assert retry_after_wording(None) == ""
+    assert retry_after_wording(120) == "; retrying in 2 minutes, as the server asks"
+    assert retry_after_wording(3.0707e10) == (
+        "; retrying in 7 days, the longest newsloom waits (the server asked for 974 years)"
+    )

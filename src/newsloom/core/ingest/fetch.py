@@ -9,8 +9,10 @@ checked against the host's robots.txt, and made inside a ``HostLimiter`` slot fo
 address the socket actually reached is checked too (``netguard.check_peer``), which defeats DNS rebinding.
 
 A body is read raw and decoded here, incrementally, so the ``max_bytes`` cap applies to the decompressed size and a
-gzip bomb stops at the cap. ``timeout`` is a deadline for each HTTP exchange, headers and body together: a watchdog
-shuts the socket at the deadline, so a server dripping a byte a second fails with ``FetchTimeout`` on time.
+gzip bomb stops at the cap. ``timeout`` is a deadline for each HTTP exchange — connecting, the response headers and
+the body together (``deadline``): every socket operation gets only the time left and the socket is shut at the
+deadline, so a server dripping its headers or its body a byte a second fails with ``FetchTimeout`` on time. Any
+network failure, a reset included, ends as one of the classes below, never as a bare ``OSError``.
 
 Outcomes are the classes of ``newsloom.errors``; each message names the URL and what happened.
 """
@@ -18,21 +20,20 @@ Outcomes are the classes of ``newsloom.errors``; each message names the URL and 
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
 import time
 import zlib
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
-from typing import Any
 from urllib.parse import urljoin
 
 import httpx
 
+from newsloom.core.ingest.deadline import Deadline, deadline_transport
+from newsloom.core.ingest.decoding import ContentDecoder
 from newsloom.core.ingest.hostlimit import HostLimiter, LocalHostLimiter
-from newsloom.core.ingest.netguard import Resolver, check_peer, check_url, split_url
-from newsloom.core.ingest.polling import cache_max_age, parse_retry_after
+from newsloom.core.ingest.netguard import Resolver, check_peer, check_url, parse_networks, split_url
+from newsloom.core.ingest.polling import cache_max_age, capped_retry_after, parse_retry_after, retry_after_wording
 from newsloom.core.ingest.robots import RobotsCache
 from newsloom.errors import (
     BlockedAddress,
@@ -48,12 +49,6 @@ from newsloom.errors import (
     TooManyRedirects,
 )
 
-try:  # brotli is optional: we only advertise "br" when we can decode it
-    import brotli as _brotli
-except ImportError:  # pragma: no cover - depends on the environment
-    _brotli = None
-
-ACCEPT_ENCODING = "gzip, deflate, br" if _brotli is not None else "gzip, deflate"
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, ignore the rest
 _REDIRECTS = (301, 302, 303, 307, 308)
 
@@ -61,7 +56,8 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 @dataclass(frozen=True)
 class FetchPolicy:
     user_agent: str
-    allow_private: bool = False
+    allow_private: bool = False  # opens loopback and the private ranges, never link-local or metadata addresses
+    allow_networks: tuple[str, ...] = ()  # CIDR networks opened besides the public internet ("127.0.0.0/8")
     per_host_concurrency: int = 2
     per_host_delay: float = 1.0  # seconds between request starts to one host (host = host:port)
     timeout: float = 30.0  # whole exchange including body; also catches a slow drip
@@ -105,42 +101,6 @@ def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
     return (media.strip().lower() or None), charset
 
 
-class _Stage:
-    """One Content-Encoding undone incrementally; never produces more than ``limit + 1`` bytes per call."""
-
-    def __init__(self, encoding: str) -> None:
-        self.encoding = encoding
-        self._zlib: Any = None
-        self._brotli: Any = None
-        self._first = True
-        if encoding in ("gzip", "x-gzip"):
-            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif encoding == "deflate":
-            self._zlib = zlib.decompressobj()
-        elif encoding == "br" and _brotli is not None:
-            self._brotli = _brotli.Decompressor()
-
-    def feed(self, data: bytes, limit: int) -> bytes:
-        if self._zlib is not None:
-            try:
-                return bytes(self._zlib.decompress(data, limit + 1))
-            except zlib.error:
-                if self.encoding == "deflate" and self._first:  # some servers send raw deflate
-                    self._zlib, self._first = zlib.decompressobj(-zlib.MAX_WBITS), False
-                    return bytes(self._zlib.decompress(data, limit + 1))
-                raise
-            finally:
-                self._first = False
-        if self._brotli is not None:
-            out = bytearray()
-            for start in range(0, len(data), 256):  # small slices keep each expansion bounded
-                out += self._brotli.process(data[start : start + 256])
-                if len(out) > limit:
-                    break
-            return bytes(out)
-        return data  # identity, or an encoding we did not ask for: pass it through
-
-
 @dataclass
 class _Hop:
     status: int
@@ -165,11 +125,13 @@ class Fetcher:
         self.robots = robots or RobotsCache(policy.user_agent)
         self._resolver = resolver
         self._trusted = frozenset(h.lower() for h in unsafe_test_trusted_hosts)
+        self._networks = parse_networks(policy.allow_networks)
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50, keepalive_expiry=30.0)
         self._client = httpx.Client(
             follow_redirects=False,
             trust_env=False,  # a proxy from the environment would hide the real peer address
-            transport=transport,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50, keepalive_expiry=30.0),
+            transport=transport or deadline_transport(limits),
+            limits=limits,
             headers={"User-Agent": policy.user_agent},
         )
 
@@ -233,7 +195,8 @@ class Fetcher:
         _scheme, host, port = split_url(url)
         trusted = self._trusted_host(url)
         try:
-            check_url(url, allow_private=self.policy.allow_private or trusted, resolver=self._resolver)
+            check_url(url, allow_private=self.policy.allow_private or trusted, resolver=self._resolver,
+                      networks=self._networks)
         except (BlockedAddress, InvalidURL) as exc:
             if label == url:
                 raise
@@ -252,72 +215,79 @@ class Fetcher:
     def _exchange(self, url: str, label: str, headers: dict[str, str], *, trusted: bool, max_bytes: int,
                   truncate: bool) -> _Hop:
         policy = self.policy
-        deadline = time.monotonic() + policy.timeout
+        deadline = Deadline(policy.timeout)
         timeout = httpx.Timeout(policy.timeout, connect=min(policy.connect_timeout, policy.timeout))
+        phase = ""  # set once the response headers are in
         try:
-            with self._client.stream("GET", url, headers=headers, timeout=timeout) as response, \
-                    _Watchdog(response, deadline) as watchdog:
-                stream = response.extensions.get("network_stream")
-                peer = stream.get_extra_info("server_addr") if stream is not None else None
-                if peer is None and not (policy.allow_private or trusted):
-                    raise ConnectionFailed(f"{label} could not be checked: the server address is unknown", url=url)
-                if peer is not None:
-                    check_peer(str(peer[0]), allow_private=policy.allow_private or trusted, url=label)
+            with deadline.active(), self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
+                phase = "reading the body"
+                body = _Body(response, deadline)
+                self._check_peer(response, label, url, trusted=trusted)
                 hop_headers = MappingProxyType(dict(response.headers.items()))
                 status = response.status_code
                 location = hop_headers.get("location")
                 if status in _REDIRECTS and location:
-                    watchdog.drain()
+                    body.drain()
                     return _Hop(status, hop_headers, location=urljoin(url, location.strip()))
                 if status == 304:
                     return _Hop(status, hop_headers)
                 if not 200 <= status < 300:
-                    watchdog.drain()
+                    body.drain()
                     raise status_error(label, url, status, hop_headers)
                 length = hop_headers.get("content-length", "")
                 if length.isdigit() and int(length) > max_bytes and not truncate:
                     raise ResponseTooLarge(
                         f"{label} is too large: Content-Length {length} bytes is over the {max_bytes}-byte limit",
                         url=url)
-                try:
-                    content = self._read_body(response, watchdog, label, url, max_bytes, truncate)
-                except httpx.HTTPError as exc:
-                    if watchdog.expired():
-                        raise FetchTimeout(f"{label} timed out: the body was not complete after "
-                                           f"{policy.timeout:g} seconds", url=url) from exc
-                    raise
-                return _Hop(status, hop_headers, content=content)
+                return _Hop(status, hop_headers, content=self._read_body(response, body, label, url, max_bytes,
+                                                                          truncate))
         except FetchError:
             raise
         except httpx.TimeoutException as exc:
-            raise FetchTimeout(f"{label} timed out ({_phase(exc)}) after {policy.timeout:g} seconds",
-                               url=url) from exc
+            raise _timeout(label, url, policy.timeout, phase or _phase(exc)) from exc
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise InvalidURL(f"{label} is not a URL we can fetch ({exc})", url=url) from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, OSError) as exc:
+            if deadline.expired():  # the deadline shut the socket: whatever broke, it was time
+                raise _timeout(label, url, policy.timeout, phase or "waiting for the response headers") from exc
             raise ConnectionFailed(f"{label} could not be fetched: {_describe(exc)}", url=url) from exc
+        except (ValueError, UnicodeError) as exc:  # httpx refuses to build the request (an IDNA-invalid host, say)
+            raise InvalidURL(f"{label} is not a URL we can fetch ({type(exc).__name__}: {exc})", url=url) from exc
+
+    def _check_peer(self, response: httpx.Response, label: str, url: str, *, trusted: bool) -> None:
+        allow = self.policy.allow_private or trusted
+        stream = response.extensions.get("network_stream")
+        try:
+            peer = stream.get_extra_info("server_addr") if stream is not None else None
+        except OSError:  # a transport that reads the address late, after a reset
+            peer = None
+        if peer is None:
+            if not trusted:
+                raise ConnectionFailed(f"{label} could not be checked: the server address is unknown", url=url)
+            return
+        check_peer(str(peer[0]), allow_private=allow, url=label, networks=self._networks)
 
     @staticmethod
-    def _read_body(response: httpx.Response, watchdog: _Watchdog, label: str, url: str, max_bytes: int,
+    def _read_body(response: httpx.Response, body: _Body, label: str, url: str, max_bytes: int,
                    truncate: bool) -> bytes:
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",") if e.strip()]
-        stages = [_Stage(e) for e in reversed(encodings) if e != "identity"]
-        body = bytearray()
+        stages = [ContentDecoder(e) for e in reversed(encodings) if e != "identity"]
+        content = bytearray()
         try:
-            for raw in watchdog.chunks():
+            for raw in body.chunks():
                 data = raw
                 for stage in stages:
-                    data = stage.feed(data, max_bytes - len(body))
-                body += data
-                if len(body) > max_bytes:
+                    data = stage.feed(data, max_bytes - len(content))
+                content += data
+                if len(content) > max_bytes:
                     if truncate:
-                        return bytes(body[:max_bytes])
+                        return bytes(content[:max_bytes])
                     raise ResponseTooLarge(
                         f"{label} is too large: the body exceeds the {max_bytes}-byte limit"
                         + (" once decompressed" if stages else ""), url=url)
         except zlib.error as exc:
             raise ConnectionFailed(f"{label} sent a body that could not be decoded ({exc})", url=url) from exc
-        return bytes(body)
+        return bytes(content)
 
     def _load_robots(self, robots_url: str, delay: float | None, concurrency: int | None) -> str:
         result = self._get(robots_url, {"Accept": "text/plain, */*;q=0.5"}, delay=delay, concurrency=concurrency,
@@ -325,44 +295,21 @@ class Fetcher:
         return result.content.decode(result.charset or "utf-8", errors="replace")
 
 
-class _Watchdog:
-    """Enforces an exchange's deadline while its body streams: at the deadline it shuts the socket down, which
-    wakes a blocked read at once, and every chunk read after the deadline raises ``httpx.ReadTimeout``."""
+class _Body:
+    """A response body read under the exchange's deadline: every chunk read after it raises ``ReadTimeout``."""
 
     DRAIN_LIMIT = 64 * 1024  # read up to this much of an unwanted body so the connection can be reused
 
-    def __init__(self, response: httpx.Response, deadline: float) -> None:
+    def __init__(self, response: httpx.Response, deadline: Deadline) -> None:
         self.response = response
         self.deadline = deadline
-        self._fired = threading.Event()
-        stream = response.extensions.get("network_stream")
-        self._socket = stream.get_extra_info("socket") if stream is not None else None
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._cut)
-        self._timer.daemon = True
-
-    def __enter__(self) -> _Watchdog:
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-
-    def _cut(self) -> None:
-        self._fired.set()
-        if self._socket is not None:
-            with contextlib.suppress(OSError):
-                self._socket.shutdown(socket.SHUT_RDWR)
-
-    def expired(self) -> bool:
-        return self._fired.is_set() or time.monotonic() >= self.deadline
 
     def chunks(self) -> Iterator[bytes]:
-        """The raw body as it arrives; a body cut short by the watchdog raises ``ReadTimeout``, not a short read."""
         for raw in self.response.iter_raw():
-            if self.expired():
+            if self.deadline.expired():
                 raise httpx.ReadTimeout("deadline")
             yield raw
-        if self._fired.is_set():
+        if self.deadline.expired():  # a body cut short by the deadline is a timeout, not a short read
             raise httpx.ReadTimeout("deadline")
 
     def drain(self) -> None:
@@ -370,19 +317,25 @@ class _Watchdog:
         length = self.response.headers.get("content-length", "")
         if not length.isdigit() or int(length) > self.DRAIN_LIMIT:
             return
-        with contextlib.suppress(httpx.HTTPError):
+        with contextlib.suppress(httpx.HTTPError, OSError):
             for _ in self.chunks():
                 pass
+
+
+def _timeout(label: str, url: str, seconds: float, phase: str) -> FetchTimeout:
+    if phase == "reading the body":
+        return FetchTimeout(f"{label} timed out: the body was not complete after {seconds:g} seconds", url=url)
+    return FetchTimeout(f"{label} timed out ({phase}) after {seconds:g} seconds", url=url)
 
 
 def status_error(label: str, url: str, status: int, headers: Mapping[str, str]) -> FetchError:
     """The error for a non-success status, its message naming the URL and the status in words."""
     reason = httpx.codes.get_reason_phrase(status) or "Unknown Status"
     said = f"{label} returned HTTP {status} {reason}"
-    retry_after = parse_retry_after(headers.get("retry-after"))
-    if status == 429 or (status == 503 and retry_after is not None):
-        wait = f"; retry after {retry_after:g} seconds" if retry_after is not None else ""
-        return RateLimited(said + wait, url=url, status=status, retry_after=retry_after)
+    asked = parse_retry_after(headers.get("retry-after"))
+    if status == 429 or (status == 503 and asked is not None):
+        return RateLimited(said + retry_after_wording(asked), url=url, status=status,
+                           retry_after=capped_retry_after(asked))
     if status >= 500:
         return ServerError(said, url=url, status=status)
     if status == 410:
@@ -394,17 +347,19 @@ def status_error(label: str, url: str, status: int, headers: Mapping[str, str]) 
 
 def _phase(exc: httpx.TimeoutException) -> str:
     kinds: dict[type[Exception], str] = {
-        httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response",
+        httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the response headers",
         httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a free connection",
     }
     return next((text for kind, text in kinds.items() if isinstance(exc, kind)), "timeout")
 
 
-def _describe(exc: httpx.HTTPError) -> str:
+def _describe(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     lowered = text.lower()
     if "refused" in lowered:
         return f"the connection was refused ({text})"
+    if "reset" in lowered or "broken pipe" in lowered:
+        return f"the server reset the connection ({text})"
     if "name or service" in lowered or "nodename" in lowered or "resolution" in lowered:
         return f"the host name does not resolve ({text})"
     if isinstance(exc, httpx.RemoteProtocolError):

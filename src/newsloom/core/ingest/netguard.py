@@ -1,19 +1,25 @@
 """Refuse URLs and peers that would let a feed reach inside our network (SSRF).
 
-``check_url`` validates the shape of a URL (http or https, a host, no userinfo) and, unless private targets are
-allowed, resolves the host and refuses it when *any* address is loopback, private, link-local, CGNAT, multicast,
-reserved, unspecified or an IPv6 wrapper around one of those. Numeric hosts in the odd forms that resolvers accept
-(``2130706433``, ``0177.0.0.1``, ``0x7f.1``, ``127.1``) are decoded the same way the C library would.
+``check_url`` validates the shape of a URL (http or https, a host, no userinfo), resolves the host and refuses it
+when *any* address is loopback, private, link-local, CGNAT, multicast, reserved, unspecified or an IPv6 wrapper
+around one of those. Numeric hosts in the odd forms that resolvers accept (``2130706433``, ``0177.0.0.1``,
+``0x7f.1``, ``127.1``) are decoded the same way the C library would.
+
+Allowing is narrow. ``allow_private`` opens loopback (127.0.0.0/8, ::1) and the private ranges (10.0.0.0/8,
+172.16.0.0/12, 192.168.0.0/16, fc00::/7) and nothing else; ``networks`` opens the networks it names. Some addresses
+stay refused whatever is allowed (``ALWAYS_REFUSED``): link-local (169.254.0.0/16 and fe80::/10, where cloud
+metadata services answer), the IPv6 metadata address fd00:ec2::254, the unspecified address, multicast and the
+IPv4 broadcast address.
 
 ``check_peer`` checks the address a connection actually reached, which defeats DNS rebinding: the fetcher calls it
-with the socket's peer address before reading a response body.
+with the socket's peer address before reading a response body. Both apply the same rules.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
 from newsloom.errors import BlockedAddress, ConnectionFailed, InvalidURL
@@ -21,9 +27,39 @@ from newsloom.errors import BlockedAddress, ConnectionFailed, InvalidURL
 Resolver = Callable[[str, int], Sequence[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+PRIVATE_NETWORKS: tuple[Network, ...] = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+#: refused whatever ``allow_private`` or ``networks`` say, with the reason
+ALWAYS_REFUSED: tuple[tuple[Network, str], ...] = tuple(
+    (ipaddress.ip_network(n), why) for n, why in (
+        ("169.254.0.0/16", "a link-local address, where cloud metadata services answer"),
+        ("fe80::/10", "a link-local address"),
+        ("fd00:ec2::254/128", "the cloud metadata address"),
+        ("0.0.0.0/8", "the unspecified address"),
+        ("::/128", "the unspecified address"),
+        ("224.0.0.0/4", "a multicast address"),
+        ("ff00::/8", "a multicast address"),
+        ("255.255.255.255/32", "the broadcast address"),
+    )
+)  # fmt: skip
+_LOCALHOST = (ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("::1"))  # RFC 6761: *.localhost is loopback
+
+
+def parse_networks(values: Iterable[str]) -> tuple[Network, ...]:
+    """``("127.0.0.0/8", "10.1.2.3")`` as networks; raises ``ValueError`` naming a value that is not one."""
+    networks = []
+    for value in values:
+        try:
+            networks.append(ipaddress.ip_network(value.strip(), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a network (expected CIDR notation such as 127.0.0.0/8)") from exc
+    return tuple(networks)
 
 
 def system_resolver(host: str, port: int) -> list[str]:
@@ -69,8 +105,12 @@ def parse_ip(host: str) -> IPAddress | None:
     return None
 
 
-def describe_blocked(ip: IPAddress) -> str | None:
-    """Why ``ip`` must not be fetched ("a loopback address"), or ``None`` when it is a public address."""
+def describe_blocked(ip: IPAddress, *, allow_private: bool = False, networks: Sequence[Network] = ()) -> str | None:
+    """Why ``ip`` must not be fetched ("a loopback address"), or ``None`` when it may be: a public address, or one
+    that ``allow_private`` (loopback and private ranges) or ``networks`` opens. ``ALWAYS_REFUSED`` stays refused."""
+    for network, why in ALWAYS_REFUSED:
+        if ip.version == network.version and ip in network:
+            return why
     if isinstance(ip, ipaddress.IPv6Address):
         embedded: IPAddress | None = ip.ipv4_mapped or ip.sixtofour
         if embedded is None and (ip in _NAT64 or ip in _NAT64_LOCAL):
@@ -78,13 +118,14 @@ def describe_blocked(ip: IPAddress) -> str | None:
         if embedded is None and ip.teredo is not None:
             embedded = ip.teredo[1]
         if embedded is not None:
-            inner = describe_blocked(embedded)
+            inner = describe_blocked(embedded, allow_private=allow_private, networks=networks)
             return f"an IPv6 address wrapping {embedded}, {inner}" if inner else None
+    if any(ip.version == n.version and ip in n for n in networks):
+        return None
+    if allow_private and (ip.is_loopback or any(ip.version == n.version and ip in n for n in PRIVATE_NETWORKS)):
+        return None
     checks: list[tuple[bool, str]] = [
-        (ip.is_unspecified, "the unspecified address"),
         (ip.is_loopback, "a loopback address"),
-        (ip.is_link_local, "a link-local address"),
-        (ip.is_multicast, "a multicast address"),
         (isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT, "a carrier-grade NAT address"),
         (ip.is_private, "a private address"),
         (ip.is_reserved, "a reserved address"),
@@ -96,22 +137,25 @@ def describe_blocked(ip: IPAddress) -> str | None:
     return None
 
 
-def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None) -> None:
-    """Raise ``InvalidURL`` for a malformed URL and ``BlockedAddress`` when its host is or resolves to a
-    non-public address (every resolved address is checked). With ``allow_private`` only the shape is checked.
+def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None,
+              networks: Sequence[Network] = ()) -> None:
+    """Raise ``InvalidURL`` for a malformed URL and ``BlockedAddress`` when its host is or resolves to an address
+    that is not public and not opened by ``allow_private`` or ``networks`` (every resolved address is checked, so a
+    name that resolves to the metadata address is refused however much is allowed).
 
     ``resolver(host, port)`` returns IP strings; it defaults to the system resolver. A name that does not resolve
     raises ``ConnectionFailed``.
     """
     _scheme, host, port = split_url(url)
-    if allow_private:
-        return
     literal = parse_ip(host)
     if literal is not None:
-        _refuse_if_blocked(url, host, [literal])
+        _refuse_if_blocked(url, host, [literal], allow_private, networks)
         return
     if host.lower() == "localhost" or host.lower().endswith(".localhost"):
-        raise BlockedAddress(f"{url} is refused: {host} is a loopback host name", url=url)
+        for loopback in _LOCALHOST:
+            if describe_blocked(loopback, allow_private=allow_private, networks=networks):
+                raise BlockedAddress(f"{url} is refused: {host} is a loopback host name", url=url)
+        return
     try:
         addresses = list((resolver or system_resolver)(host, port))
     except (OSError, UnicodeError) as exc:
@@ -126,25 +170,24 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None
             raise BlockedAddress(f"{url} is refused: {host} resolved to {address!r}, which is not an IP address",
                                  url=url)
         parsed.append(ip)
-    _refuse_if_blocked(url, host, parsed)
+    _refuse_if_blocked(url, host, parsed, allow_private, networks)
 
 
-def check_peer(ip: str, *, allow_private: bool, url: str | None = None) -> None:
-    """Raise ``BlockedAddress`` when the address a connection actually reached is not public."""
-    if allow_private:
-        return
+def check_peer(ip: str, *, allow_private: bool, url: str | None = None, networks: Sequence[Network] = ()) -> None:
+    """Raise ``BlockedAddress`` when the address a connection actually reached is not one we may fetch."""
     parsed = parse_ip(ip)
     where = f"{url} is refused" if url else "The connection is refused"
     if parsed is None:
         raise BlockedAddress(f"{where}: the server address {ip!r} is not an IP address", url=url)
-    reason = describe_blocked(parsed)
+    reason = describe_blocked(parsed, allow_private=allow_private, networks=networks)
     if reason:
         raise BlockedAddress(f"{where}: the connection reached {parsed}, {reason}", url=url)
 
 
-def _refuse_if_blocked(url: str, host: str, addresses: Sequence[IPAddress]) -> None:
+def _refuse_if_blocked(url: str, host: str, addresses: Sequence[IPAddress], allow_private: bool,
+                       networks: Sequence[Network]) -> None:
     for ip in addresses:
-        reason = describe_blocked(ip)
+        reason = describe_blocked(ip, allow_private=allow_private, networks=networks)
         if reason:
             literal = parse_ip(host)
             if literal is None:

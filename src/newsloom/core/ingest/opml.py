@@ -1,6 +1,7 @@
 """OPML subscription lists: read (any OPML 1.0/2.0, nested categories flattened) and write (OPML 2.0, UTF-8).
 
-Reading goes through defusedxml, so a list that declares entities or a DTD is refused rather than expanded.
+Reading goes through defusedxml, so a list that declares entities or a DTD is refused (``UnsafeXML``) rather than
+expanded; outlines are walked without recursion, so any depth of nesting is read.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from email.utils import format_datetime
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from newsloom.errors import FeedParseError
+from newsloom.errors import FeedParseError, UnsafeXML
 
 __all__ = ["OpmlFeed", "parse_opml", "write_opml"]
+
+MAX_CATEGORY_DEPTH = 8  # folders deeper than this still have their feeds read; they just add no more to the category
 
 
 @dataclass(frozen=True)
@@ -44,16 +47,29 @@ def _attr_category(outline: ET.Element) -> str | None:
     return first.replace("/", " / ") or None
 
 
-def _walk(element: ET.Element, path: tuple[str, ...]) -> Iterator[OpmlFeed]:
-    for outline in element:
-        if not isinstance(outline.tag, str) or outline.tag.rpartition("}")[2].lower() != "outline":
+def _is_outline(element: ET.Element) -> bool:
+    return isinstance(element.tag, str) and element.tag.rpartition("}")[2].lower() == "outline"
+
+
+def _walk(body: ET.Element) -> Iterator[OpmlFeed]:
+    """Every feed outline in document order, however deep (an explicit stack: a list nested 5,000 levels deep is read
+    like a flat one); the category is the path of the first ``MAX_CATEGORY_DEPTH`` labelled folders above it."""
+    stack: list[tuple[Iterator[ET.Element], tuple[str, ...]]] = [(iter(body), ())]
+    while stack:
+        children, path = stack[-1]
+        outline = next(children, None)
+        if outline is None:
+            stack.pop()
+            continue
+        if not _is_outline(outline):
             continue
         label = _attr(outline, "title", "text")
         url = _attr(outline, "xmlUrl")
         if url:
             category = " / ".join(path) if path else _attr_category(outline)
             yield OpmlFeed(url=url, title=label, html_url=_attr(outline, "htmlUrl"), category=category)
-        yield from _walk(outline, (*path, label) if (label and not url) else path)
+        folder = label and not url and len(path) < MAX_CATEGORY_DEPTH
+        stack.append((iter(outline), (*path, label) if folder and label else path))
 
 
 def parse_opml(data: bytes) -> list[OpmlFeed]:
@@ -61,7 +77,7 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     try:
         root = DET.fromstring(data)
     except DefusedXmlException as exc:
-        raise FeedParseError(f"refused OPML document: it declares a DTD or entities ({type(exc).__name__})") from exc
+        raise UnsafeXML(f"refused OPML document: it declares a DTD or entities ({type(exc).__name__})") from exc
     except (ET.ParseError, ValueError, TypeError) as exc:
         raise FeedParseError(f"not a readable OPML document: {exc}") from exc
     if not isinstance(root.tag, str) or root.tag.rpartition("}")[2].lower() != "opml":
@@ -70,7 +86,7 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     if body is None:
         raise FeedParseError("not a readable OPML document: it has no <body>")
     feeds: dict[str, OpmlFeed] = {}
-    for feed in _walk(body, ()):
+    for feed in _walk(body):
         feeds.setdefault(feed.url, feed)
     return list(feeds.values())
 

@@ -4,12 +4,14 @@
 (a feed posting hourly is polled every ~24 minutes), stretched when the feed has been silent for longer than that,
 never sooner than its Cache-Control max-age or RSS ``<ttl>`` asks, clamped to ``[min_interval, max_interval]``.
 ``error_backoff`` spaces retries after failures; ``jitter`` keeps feeds from synchronising. ``cache_max_age`` and
-``parse_retry_after`` read the response headers that bound these intervals.
+``parse_retry_after`` read the response headers that bound these intervals; ``retry_after_wording`` says in words
+what a Retry-After means for us ("retrying in 7 days"), ``describe_wait`` any wait ("2 minutes", "974 years").
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import statistics
 from collections.abc import Sequence
@@ -114,3 +116,37 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     when = parsed[0]
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+_UNITS = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60))
+_LONGEST_SAID = 1000 * 365 * 86400
+
+
+def describe_wait(seconds: float) -> str:
+    """A wait in words, rounded to its largest sensible unit: "45 seconds", "2 minutes", "7 days", "974 years"."""
+    if not math.isfinite(seconds) or seconds >= _LONGEST_SAID:
+        return "more than 1,000 years"
+    seconds = max(0.0, seconds)
+    for name, size in _UNITS:
+        if seconds >= 2 * size:
+            count = round(seconds / size)
+            return f"{count:,} {name}s"
+    count = round(seconds)
+    return f"{count} second" if count == 1 else f"{count} seconds"
+
+
+def capped_retry_after(seconds: float | None) -> float | None:
+    """A server's Retry-After as we honour it: at most ``MAX_RETRY_AFTER``."""
+    return None if seconds is None else min(max(0.0, seconds), MAX_RETRY_AFTER.total_seconds())
+
+
+def retry_after_wording(seconds: float | None) -> str:
+    """``"; retrying in 2 minutes, as the server asks"``, or for more than we honour ``"; retrying in 7 days, the
+    longest newsloom waits (the server asked for 974 years)"``; ``""`` without a Retry-After."""
+    capped = capped_retry_after(seconds)
+    if seconds is None or capped is None:
+        return ""
+    if seconds <= capped:
+        return f"; retrying in {describe_wait(seconds)}, as the server asks"
+    asked = describe_wait(seconds)
+    return f"; retrying in {describe_wait(capped)}, the longest newsloom waits (the server asked for {asked})"

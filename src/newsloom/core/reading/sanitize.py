@@ -1,14 +1,14 @@
 """HTML sanitizing: articles (an allow-list of reading markup, absolute http(s)/mailto links) and readers' comments
-(a tighter list, http(s) links marked ``nofollow ugc``); nothing executable survives either."""
+(plain text, its http(s) links made clickable and marked ``nofollow ugc``); nothing executable survives either."""
 
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import escape, unescape
 
 import nh3
 
-from newsloom.core.urls import canonicalize
+from newsloom.core.urls import safe_http_url
 
 # Reading markup only: text structure, quotes, figures, simple tables, code. No layout, forms, media players.
 ARTICLE_TAGS: frozenset[str] = frozenset(
@@ -38,12 +38,7 @@ LINK_REL = "noopener nofollow ugc"
 
 
 def _base_for(base_url: str | None) -> str | None:
-    if not base_url:
-        return None
-    try:
-        return canonicalize(base_url)
-    except ValueError:
-        return None
+    return safe_http_url(base_url)  # a host nh3 (or a browser) would refuse is no base at all
 
 
 def sanitize_html(html: str, *, base_url: str | None = None) -> str:
@@ -54,7 +49,15 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     if not html:
         return ""
     base = _base_for(base_url)
-    cleaned = nh3.clean(
+    try:
+        cleaned = _clean_article(html, base)
+    except ValueError:  # nh3 refused the base URL after all: relative links are dropped instead
+        cleaned = _clean_article(html, None)
+    return cleaned.strip()
+
+
+def _clean_article(html: str, base: str | None) -> str:
+    return nh3.clean(
         html,
         tags=set(ARTICLE_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
@@ -64,7 +67,6 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
         strip_comments=True,
         url_relative=("rewrite_with_base", base) if base else "deny",
     )
-    return cleaned.strip()
 
 
 # ------------------------------------------------------------------------------------------------------------ comments
@@ -107,3 +109,54 @@ def comment_text(html: str) -> str:
     """The words a reader sees in comment HTML, whitespace collapsed (for length checks and previews)."""
     plain = nh3.clean(_TEXT_BREAK.sub(r" <\1", html), tags=set(), clean_content_tags=set(REMOVED_WITH_CONTENT))
     return " ".join(unescape(plain).split())
+
+
+# --------------------------------------------------------------------------------------------- comments as plain text
+
+_URL_IN_TEXT = re.compile(r"\bhttps?://[^\s<>\"'`]+", re.I)
+_URL_TRAILING = ".,;:!?)]}*_~"
+PLAIN_COMMENT_TAGS: frozenset[str] = frozenset({"p", "br", "a"})
+
+
+def _linked(line: str) -> tuple[str, int]:
+    """One line of text as HTML, each valid http(s) URL in it a link; and how many links were made."""
+    out: list[str] = []
+    links = 0
+    pos = 0
+    for match in _URL_IN_TEXT.finditer(line):
+        typed = match.group(0).rstrip(_URL_TRAILING)
+        href = safe_http_url(typed, max_length=1000)
+        out.append(escape(line[pos : match.start()]))
+        if href is None:
+            out.append(escape(typed))
+        else:
+            out.append(f'<a href="{escape(href)}">{escape(typed)}</a>')
+            links += 1
+        pos = match.start() + len(typed)
+    out.append(escape(line[pos:]))
+    return "".join(out), links
+
+
+def comment_links(text: str) -> int:
+    """How many links ``comment_html`` makes of ``text``."""
+    return sum(_linked(line)[1] for line in text.splitlines())
+
+
+def comment_html(text: str) -> str:
+    """A reader's plain text as safe HTML: every character shown as typed (markup included, as text), paragraphs at
+    blank lines, line breaks at single newlines, http(s) URLs made links with ``rel="nofollow ugc"``. nh3 checks the
+    result against an allow-list of p, br and a. Returns "" when no visible text is left."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    paragraphs = [p.strip("\n") for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    html = "".join("<p>" + "<br>".join(_linked(line)[0] for line in p.split("\n")) + "</p>" for p in paragraphs)
+    cleaned = nh3.clean(
+        html,
+        tags=set(PLAIN_COMMENT_TAGS),
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attributes={"a": {"href"}, "*": set()},
+        url_schemes=set(COMMENT_URL_SCHEMES),
+        link_rel=COMMENT_LINK_REL,
+        strip_comments=True,
+        url_relative="deny",
+    ).strip()
+    return cleaned if comment_text(cleaned) else ""

@@ -1,4 +1,4 @@
-"""Display helpers: localized country and language names, JSON-LD, summaries as plain text."""
+"""Display helpers: localized country and language names, JSON-LD, summaries as plain text, stored URLs checked."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from newsloom.web import links
 
 register = template.Library()
 
@@ -44,6 +46,13 @@ def language_name(code: str | None) -> str:
     locale = _locale(get_language() or "en")
     name = locale.languages.get(code.lower()) if locale is not None else None
     return str(name or code)
+
+
+@register.filter
+def http_url(value: object) -> str:
+    """A stored URL as an ``http``/``https`` URL fit for ``href``/``src``, or ``""`` (then show it as text only):
+    ``{% with href=source.homepage|http_url %}{% if href %}<a href="{{ href }}">…{% endif %}{% endwith %}``."""
+    return links.http_url(value)
 
 
 @register.filter

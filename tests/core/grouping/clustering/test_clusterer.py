@@ -12,6 +12,7 @@ import pytest
 
 from newsloom.core.evaluation.clustering import evaluate, load_dataset
 from newsloom.core.grouping.clustering import ClusterConfig, ClusterDoc, StreamingClusterer
+from newsloom.core.grouping.clustering.features import StreamingIdf
 
 T0 = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
 
@@ -106,8 +107,10 @@ def test_window_keeps_old_stories_out() -> None:
 def test_evict_forgets_old_stories() -> None:
     clusterer = StreamingClusterer()
     clusterer.assign_batch(ALL)
-    clusterer.evict(T0 + timedelta(hours=10))  # rates ended at +4h, the quake story at +75h
+    held = len(clusterer)
+    gone = clusterer.evict(T0 + timedelta(hours=10))  # rates ended at +4h, the quake story at +75h
     assert [s.id for s in clusterer.stories()] == ["q1"]
+    assert sorted(gone) == sorted(d.id for d in ALL if not d.id.startswith("q")) and len(clusterer) == held - len(gone)
     with pytest.raises(KeyError):
         clusterer.story_of("r1")
     assert clusterer.story_of("q4") == "q1"
@@ -230,3 +233,20 @@ def test_dense_cosine_is_blended_as_a_weighted_mean_not_a_bonus() -> None:
 def test_quality_floor(benchmarks_dir: Path, folder: str, floor: float) -> None:
     result = evaluate(load_dataset(benchmarks_dir / folder))
     assert result["bcubed_f1"] >= floor
+
+
+def test_the_idf_vocabulary_is_bounded_by_forgetting_the_rarest_terms() -> None:
+    idf = StreamingIdf(max_terms=10)
+    for i in range(30):
+        idf.observe({"common", f"rare{i}", *(["often"] if i % 2 else [])})
+        assert len(idf.df) <= 10
+    assert idf.df["common"] == 30 and idf.df["often"] == 15 and idf.documents == 30
+    assert idf.idf("rare0") == idf.idf("never seen")  # forgotten: weighs as unseen
+    again = StreamingIdf(max_terms=10)
+    for i in range(30):
+        again.observe({"common", f"rare{i}", *(["often"] if i % 2 else [])})
+    assert again.df == idf.df  # the same stream prunes alike
+    unbounded = StreamingIdf()
+    for i in range(30):
+        unbounded.observe({f"rare{i}"})
+    assert len(unbounded.df) == 30

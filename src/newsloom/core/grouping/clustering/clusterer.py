@@ -108,7 +108,7 @@ class StreamingClusterer:
     def __init__(self, config: ClusterConfig | None = None, *, embed: EmbedFn | None = None) -> None:
         self.config = config or ClusterConfig()
         self._embed = embed
-        self._idf = StreamingIdf()  # entity features, all languages
+        self._idf = StreamingIdf(self.config.max_vocabulary)  # entity features, all languages
         self._text_idf: dict[str, StreamingIdf] = {}  # text terms, per language
         self._stories: dict[str, StoryState] = {}
         self._postings: dict[str, dict[str, float]] = {}  # index key -> story id -> summed weight
@@ -187,14 +187,23 @@ class StreamingClusterer:
         """Live stories, oldest first; the title is that of the article closest to the story's centroid."""
         return [self._summary(story) for story in sorted(self._stories.values(), key=lambda s: (s.first, s.id))]
 
-    def evict(self, before: datetime) -> None:
-        """Forget stories whose latest article is older than ``before`` (their articles' story_of then fails)."""
+    def evict(self, before: datetime) -> list[str]:
+        """Forget stories whose latest article is older than ``before`` (their articles' story_of then fails);
+        returns the ids of the articles forgotten."""
+        gone: list[str] = []
         for story in [s for s in self._stories.values() if s.last < before]:
             self._drop(story)
             for doc_id in story.members:
                 self._doc_story.pop(doc_id, None)
-        live = set(self._stories)
-        self._parent = {old: new for old, new in self._parent.items() if new in live or new in self._parent}
+            gone.extend(story.members)
+        if gone:
+            live = set(self._stories)
+            self._parent = {old: new for old, new in self._parent.items() if new in live or new in self._parent}
+        return gone
+
+    def __len__(self) -> int:
+        """Articles held: the members of the live stories."""
+        return len(self._doc_story)
 
     # ------------------------------------------------------------------------------------------------ internals
 
@@ -220,7 +229,9 @@ class StreamingClusterer:
             for term, n in entity_terms(zone).items():
                 entity_counts[term] = entity_counts.get(term, 0.0) + weight * n
         text_counts = {f"{language}:{t}": n for t, n in counts.items()}
-        text_idf = self._text_idf.setdefault(language, StreamingIdf())
+        text_idf = self._text_idf.get(language)
+        if text_idf is None:
+            text_idf = self._text_idf[language] = StreamingIdf(cfg.max_vocabulary)
         text_idf.observe(text_counts)
         self._idf.observe(entity_counts)
         text = prune(text_idf.weigh(text_counts), cfg.max_terms)

@@ -31,6 +31,7 @@ class ClusterConfig:
     dense_horizon: int = 5000  # the running mean follows roughly this many recent vectors
     embed_chars: int = 1000  # title + this much body is embedded
     max_terms: int = 250  # an article's text vector keeps its top terms only (memory and speed)
+    max_vocabulary: int = 300_000  # terms whose document frequency each IDF table keeps (0: all); see StreamingIdf
     index_terms: int = 24  # top terms + entities of an article entered in the candidate index
     max_candidates: int = 64  # stories scored exactly per article
     head_weight: float = 0.6  # title channel: this times cos(title, story's title centroid), full-text articles only

@@ -146,16 +146,35 @@ def _numbers(text: str, counts: Counter[str]) -> None:
 
 class StreamingIdf:
     """Document frequencies learned one document at a time; ``weigh`` turns zone-weighted counts into a unit vector
-    with sublinear term frequency and smoothed IDF, ``log((1 + n) / (1 + df)) + 1``."""
+    with sublinear term frequency and smoothed IDF, ``log((1 + n) / (1 + df)) + 1``.
 
-    def __init__(self) -> None:
+    The vocabulary is bounded by ``max_terms``: names, numbers and typos keep arriving in a news stream, so a
+    long-running clusterer would otherwise hold every term it ever saw. Past the bound the rarest terms are forgotten
+    (all of frequency 1, then 2, … until at most half the bound is left); a forgotten term weighs as unseen, about
+    log 2 more than a term seen once, which moves no score by much. Deterministic: the same stream prunes alike.
+    """
+
+    def __init__(self, max_terms: int = 0) -> None:
         self.documents = 0
         self.df: Counter[str] = Counter()
+        self.max_terms = max_terms  # 0: unbounded
 
     def observe(self, terms: Iterable[str]) -> None:
         """Count one document containing each of ``terms`` (distinct)."""
         self.documents += 1
         self.df.update(set(terms))
+        if self.max_terms and len(self.df) > self.max_terms:
+            self._prune(self.max_terms // 2)
+
+    def _prune(self, target: int) -> None:
+        by_count = Counter(self.df.values())
+        left, cut = len(self.df), 0
+        for count in sorted(by_count):
+            if left <= target:
+                break
+            left -= by_count[count]
+            cut = count
+        self.df = Counter({term: n for term, n in self.df.items() if n > cut})
 
     def idf(self, term: str) -> float:
         return math.log((1 + self.documents) / (1 + self.df.get(term, 0))) + 1.0

@@ -1,7 +1,8 @@
 """RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 -> ``ParsedFeed``, through feedparser.
 
-The document is sniffed first (an HTML page or an OPML list is refused with ``NotAFeed``), XML whose prolog declares
-entities is refused before any parser sees it, and feedparser's result is mapped to the plain model.
+The document is sniffed first (an HTML page or an OPML list is refused with ``NotAFeed``), XML whose DOCTYPE declares
+entities is refused (``xmlguard``, by what expat sees) before feedparser reads it, and feedparser's result is mapped
+to the plain model.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import feedparser
 from feedparser.encodings import convert_to_utf8
 
 from newsloom.core.ingest.discover import discover_feeds
+from newsloom.core.ingest.feeds.fastrss import MIN_ITEMS as FAST_MIN_ITEMS
+from newsloom.core.ingest.feeds.fastrss import plain_result
 from newsloom.core.ingest.feeds.model import (
     FeedEntry,
     ParsedFeed,
@@ -27,16 +30,17 @@ from newsloom.core.ingest.feeds.model import (
     looks_like_image,
     plain_text,
 )
+from newsloom.core.ingest.feeds.xmlguard import refuse_entities
 from newsloom.errors import FeedParseError, NotAFeed
 
 # ---------------------------------------------------------------------------------------------------------- sniffing
 
 _PROLOG_TOKEN = re.compile(rb"<!--|<\?|<!|<([A-Za-z_:][-\w.:]*)")
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def _prolog(text: bytes) -> tuple[bytes, str | None]:
-    """The part of ``text`` before the root element (comments and PIs skipped) and the root's local name."""
+    """The part of ``text`` before the root element (comments and PIs skipped) and the root's local name: a sniff
+    for HTML pages and OPML lists, not a security check (``xmlguard`` is that)."""
     pos = 0
     while True:
         match = _PROLOG_TOKEN.search(text, pos)
@@ -59,16 +63,6 @@ def _as_utf8(data: bytes, content_type: str | None) -> bytes:
     """The document as feedparser will see it: converted to UTF-8 the way feedparser converts it."""
     headers = {"content-type": content_type} if content_type else {}
     return bytes(convert_to_utf8(headers, data, {}))
-
-
-
-
-def _refuse_entities(prolog: bytes) -> None:
-    if _ENTITY_DECL.search(prolog):
-        raise FeedParseError(
-            "refused: the document's DOCTYPE declares XML entities (possible entity-expansion or external-entity "
-            "attack); feeds never need them"
-        )
 
 
 # ---------------------------------------------------------------------------------------------------------- feedparser
@@ -116,14 +110,12 @@ def _feedparse(data: bytes, url: str | None, content_type: str | None) -> Any:
         return result
     retry = _run_feedparser(data, url, f"application/xml; charset={guess}")
     if retry.get("entries") or retry.get("version"):
-        retry["bozo"], retry["bozo_exception"] = True, feedparser.CharacterEncodingOverride(
-            f"the declared character encoding was wrong; decoded as {guess}"
+        retry["bozo"], retry["bozo_exception"] = (
+            True,
+            feedparser.CharacterEncodingOverride(f"the declared character encoding was wrong; decoded as {guess}"),
         )
         return retry
     return result
-
-
-
 
 
 _FORMATS = {
@@ -269,23 +261,32 @@ def _from_feedparser(result: Mapping[str, Any], url: str | None, content_type: s
     )
 
 
-def parse_xml_feed(data: bytes, url: str | None, content_type: str | None) -> ParsedFeed:
-    """RSS or Atom bytes -> ``ParsedFeed``; raises ``FeedParseError`` (``NotAFeed`` for web pages and OPML lists)."""
+def parse_xml_feed(data: bytes, url: str | None, content_type: str | None, *,
+                   fast_min_items: int | None = FAST_MIN_ITEMS) -> ParsedFeed:
+    """RSS or Atom bytes -> ``ParsedFeed``; raises ``FeedParseError`` (``NotAFeed`` for web pages and OPML lists).
+
+    A large plain RSS 2.0 feed (``fast_min_items`` items or more) takes ``fastrss``'s path to the same result;
+    ``fast_min_items=None`` always uses feedparser on the whole document.
+    """
     utf8 = _as_utf8(data, content_type)
-    prolog, root = _prolog(utf8)
+    _prolog_bytes, root = _prolog(utf8)
     if root == "html":
         raise _html_page(utf8, url)
     if root == "opml":
         raise NotAFeed("this is an OPML subscription list, not a feed; import it as a list of feeds")
-    _refuse_entities(prolog)
-    result = _feedparse(data, url, content_type)
+    refuse_entities(utf8)
+    result = None
+    if fast_min_items is not None:
+        result = plain_result(data, utf8, url, content_type, lambda doc: _feedparse(doc, url, content_type),
+                                      min_items=fast_min_items)
+    if result is None:
+        result = _feedparse(data, url, content_type)
     if not result.get("version") and not result.get("entries"):
         raise _not_a_feed(result, utf8, url, root)
     return _from_feedparser(result, url, content_type)
 
 
-
 def feedparser_result(data: bytes, url: str | None, content_type: str | None) -> Any:
     """The ``feedparser.FeedParserDict`` that ``parse_xml_feed`` derives its result from (same hardening, same call)."""
-    _refuse_entities(_prolog(_as_utf8(data, content_type))[0])
+    refuse_entities(_as_utf8(data, content_type))
     return _feedparse(data, url, content_type)

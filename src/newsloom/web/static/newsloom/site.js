@@ -6,9 +6,10 @@ document.addEventListener("htmx:afterSettle", function (event) {
   if (link) { link.focus(); }
 });
 
-/* "Too many questions" (429) is an answer the reader should see, not an error htmx drops. */
+/* "Too many questions" (429) and a refused comment (422: too long, too fast...) are answers the reader should see,
+   with their text still in the form, not errors htmx drops. */
 document.addEventListener("htmx:beforeSwap", function (event) {
-  if (event.detail.xhr.status === 429) {
+  if (event.detail.xhr.status === 429 || event.detail.xhr.status === 422) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
