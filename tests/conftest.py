@@ -41,3 +41,7 @@ def pipeline(settings):  # type: ignore[no-untyped-def]
     yield settings.CONFIG
     settings.HUEY.flush()
     runtime.reset()
+
+
+# one browser, one mini-web and one ingested demo per run, for the reader pages' and the API's tests alike
+from tests.support.demo import browser, demo_snapshot, miniweb  # noqa: E402, F401

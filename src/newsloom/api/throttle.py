@@ -7,8 +7,8 @@ authentication class sets ``request.auth`` to an object with a ``rate_key`` (the
 a limit of their own, a ``rate_limit`` of (requests, seconds), and those win. Ninja runs the check after
 authentication and before the operation, for every operation of the API.
 
-The cache is Django's default, local to each server process unless a shared cache is configured: with N processes a
-client may get up to N times the limit.
+The counts are in Django's default cache, which settings.py makes shared by every process (a database table, or
+Redis with ``NEWSLOOM_CACHE_URL``), so the limit holds across processes and machines.
 """
 
 from __future__ import annotations
