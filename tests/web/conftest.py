@@ -24,18 +24,24 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache(request: Any) -> Iterator[None]:
+def _fresh_cache(request: Any, django_db_blocker: Any) -> Iterator[None]:
     """Stored pages and remembered related articles must not leak between tests' data, nor rate-limit counts (the
-    shared cache is a database table: cleared only where the test may use the database)."""
+    shared cache is a database table: cleared only where the test may use the database, which this fixture may run
+    before the test's own database fixture has opened it)."""
     uses_db = bool(
         {"db", "transactional_db", "live_server"} & set(request.fixturenames)
         or request.node.get_closest_marker("django_db")
     )
-    for alias in ("pages", "default") if uses_db else ("pages",):
-        caches[alias].clear()
+
+    def clear() -> None:
+        caches["pages"].clear()
+        if uses_db:
+            with django_db_blocker.unblock():
+                caches["default"].clear()
+
+    clear()
     yield
-    for alias in ("pages", "default") if uses_db else ("pages",):
-        caches[alias].clear()
+    clear()
 
 
 @pytest.fixture
