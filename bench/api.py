@@ -1,12 +1,13 @@
 """The JSON API under load beside the HTML pages, in one run, with bench/pages.py's load generator.
 
     .venv/bin/python bench/api.py [--clients 32] [--seconds 10] [--processes N] [--client auto|wrk|python]
-                                  [--database-url URL]
+                                  [--database-url URL] [--rate-limit off|N/PERIOD]
 
 Builds the demo data and starts `newsloom serve --no-worker` exactly as bench/pages.py does (its functions, imported),
-with the API's rate limit off (NEWSLOOM_API_RATE_LIMIT=off: the load comes from one address). Then loads, each for a
-fixed time with N keep-alive connections and then alone: the static file (the server's ceiling), the home, story and
-article pages, and the API's story list (`/api/v1/stories`), the same story (`/api/v1/stories/<id>`) and article
+with the API's rate limit off by default (the load comes from one address; --rate-limit sets it, and a limit too high
+to reach measures the cost of counting every request in the shared cache). Then loads, each for a fixed time with N
+keep-alive connections and then alone: the static file (the server's ceiling), the home, story and article pages,
+and the API's story list (`/api/v1/stories`), the same story (`/api/v1/stories/<id>`) and article
 (`/api/v1/articles/<id>`); the two story endpoints once more with `Accept-Encoding: gzip`, as real clients ask. Prints
 the table of bench/pages.py (requests/second, p50/p99 ms, ratio to the static file, one-client p50/p99, whether a
 repeat with If-None-Match is a 304) and the API's rate beside its page's.
@@ -36,6 +37,12 @@ def main() -> int:
     parser.add_argument("--database-url", help="a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/newsloom")
     parser.add_argument("--processes", type=int, help="newsloom serve --processes (default: its own, one per CPU)")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--rate-limit",
+        default="off",
+        help="NEWSLOOM_API_RATE_LIMIT for the server (default off; e.g. 100000000/min to count every "
+        "request in the shared cache without refusing any)",
+    )
     args = parser.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
     if use_wrk and shutil.which("wrk") is None:
@@ -45,7 +52,7 @@ def main() -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="newsloom-bench-api-"))
     try:
         with pages.fresh_database(args.database_url) as database_url:
-            env = pages._env(data_dir, database_url) | {"NEWSLOOM_API_RATE_LIMIT": "off"}
+            env = pages._env(data_dir, database_url) | {"NEWSLOOM_API_RATE_LIMIT": args.rate_limit}
             started = time.perf_counter()
             log = pages.newsloom(env, "demo", "--no-serve", "--mini-web-port", "0").strip().splitlines()
             summary = [line for line in log if "articles with full text" in line] or log[-1:]
@@ -54,7 +61,10 @@ def main() -> int:
                 f"database: {'PostgreSQL' if database_url else 'SQLite'}; {clients} clients, {seconds:.0f} s per "
                 f"path, {os.cpu_count()} cores shared by clients and server"
             )
-            print(f"client: {pages.wrk_version() + ', 1 thread' if use_wrk else 'Python, httpx in threads'}")
+            print(
+                f"client: {pages.wrk_version() + ', 1 thread' if use_wrk else 'Python, httpx in threads'}; "
+                f"API rate limit: {args.rate_limit}"
+            )
             script = data_dir / "report.lua"
             script.write_text(pages.WRK_SCRIPT)
             with pages.serving(env, False, args.processes) as base:

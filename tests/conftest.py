@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -46,31 +43,5 @@ def pipeline(settings):  # type: ignore[no-untyped-def]
     runtime.reset()
 
 
-# One browser for the whole run: Playwright's sync API refuses a second instance while one is running, so a fixture
-# that conftests of several folders import would start two.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's headless chromium driven by Playwright (no browser download)."""
-    from playwright.sync_api import sync_playwright
-
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(path):
-        pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls in the same tests are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+# one browser, one mini-web and one ingested demo per run, for the reader pages' and the API's tests alike
+from tests.support.demo import browser, demo_snapshot, miniweb  # noqa: E402, F401

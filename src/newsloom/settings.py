@@ -46,11 +46,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsloom.observability.middleware.PageTimingMiddleware",  # first: page latency covers all the rest
     "django.middleware.security.SecurityMiddleware",
-    "newsloom.api.middleware.ApiMiddleware",  # /api/ only: gzip, and one error body for Django's own errors
     # outside the page cache: a stored page, and the 400 for a Host not allowed, get these headers as any page does
     "csp.middleware.CSPMiddleware",
     "newsloom.web.headers.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # /api/ only: a stored answer at once (with the headers above), gzip, one error body for Django's own errors
+    "newsloom.api.middleware.ApiMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsloom.web.pagecache.FreshPageMiddleware",  # a page stored under its current ETag skips the rest
     "django.contrib.sessions.middleware.SessionMiddleware",

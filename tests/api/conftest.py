@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.web.conftest import _fresh_cache, demo, demo_snapshot, live_demo, live_site, miniweb, page  # noqa: F401
+from tests.web.conftest import _fresh_cache, demo, live_demo, live_site, page  # noqa: F401
 
 
 @pytest.fixture

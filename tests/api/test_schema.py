@@ -24,6 +24,8 @@ from hypothesis import HealthCheck, settings
 from newsloom.articles.models import Article
 from newsloom.stories.models import Story
 
+pytestmark = pytest.mark.django_db  # database access set up before the autouse fixtures (the shared cache is a table)
+
 MAX_EXAMPLES = 150  # per operation and generation phase
 REQUESTS: Counter[tuple[str, int]] = Counter()
 REAL_IDS: dict[str, list[str]] = {}

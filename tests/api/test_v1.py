@@ -293,3 +293,22 @@ def test_openapi_document_and_local_docs_page(api: Client) -> None:
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
     assert api.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_rate_limit_counts_in_redis_when_the_shared_cache_is_redis(demo: None, settings: Any) -> None:
+    from django.core.cache import caches
+
+    from newsloom.api.throttle import counts
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                                     "LOCATION": "redis://127.0.0.1:6379/8"}}
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, api_rate_limit=(2, 60))
+    assert counts() is caches["default"]
+    caches["default"].clear()
+    try:
+        client = Client(REMOTE_ADDR="10.1.2.5")
+        assert [client.get("/api/v1/sources").status_code for _ in range(3)] == [200, 200, 429]
+        caches["pages"].clear()  # another process's memory: the count is not there, and still holds
+        assert client.get("/api/v1/sources").status_code == 429
+    finally:
+        caches["default"].clear()

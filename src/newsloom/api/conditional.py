@@ -3,7 +3,8 @@
 An endpoint names a *fingerprint* of the data its answer depends on: the same cheap state queries the reader pages
 use (``web.freshness``: one small indexed query, compiled once per connection). The ETag is a digest of the code's
 version, the full path with its query, and that fingerprint, so a matching ``If-None-Match`` is answered 304 before
-the endpoint's own queries run, and the serialized body is kept in Django's cache under the ETag: a client without
+the endpoint's own queries run, and the serialized body is kept in Django's ``pages`` cache (each process's own
+memory) under the ETag: a client without
 a copy costs the state query and a cache read. A changed fingerprint is a new ETag and a new key, so a stored body is
 never stale and needs no invalidation. Endpoints without a cheap state (the list of sources) build the body and take
 its digest as the ETag.
@@ -23,7 +24,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
@@ -37,6 +38,7 @@ STORED_SECONDS = 300
 STORED_MAX_BYTES = 1024 * 1024
 CONTENT_TYPE = "application/json"
 FINGERPRINT_ATTR = "_newsloom_api_fingerprint"
+STORE = "pages"  # settings.CACHES: each process's own memory, as for the stored pages; never the shared one
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 Fingerprint = Callable[[], "str | None"]
@@ -75,11 +77,11 @@ def _json(content: bytes, etag: str, request: HttpRequest, key: str | None) -> H
     """The body as this client takes it: gzipped (stored once compressed, under ``key``) if it accepts gzip."""
     if not accepts_gzip(request) or len(content) < 200:
         return _headers(HttpResponse(content, content_type=CONTENT_TYPE), etag)
-    packed: bytes | None = cache.get(f"{key}:gz") if key else None
+    packed: bytes | None = caches[STORE].get(f"{key}:gz") if key else None
     if packed is None:
         packed = compress_string(content)
         if key:
-            cache.set(f"{key}:gz", packed, STORED_SECONDS)
+            caches[STORE].set(f"{key}:gz", packed, STORED_SECONDS)
     return _gzipped(packed, etag)
 
 
@@ -96,10 +98,10 @@ def stored(request: HttpRequest, fingerprint: str) -> HttpResponse | None:
         return not_modified(etag)
     key = f"newsloom:api:{etag}"
     if accepts_gzip(request):
-        packed: bytes | None = cache.get(f"{key}:gz")
+        packed: bytes | None = caches[STORE].get(f"{key}:gz")
         if packed is not None:
             return _gzipped(packed, etag)
-    content: bytes | None = cache.get(key)
+    content: bytes | None = caches[STORE].get(key)
     return None if content is None else _json(content, etag, request, key)
 
 
@@ -136,5 +138,5 @@ def respond(
     content = build().model_dump_json().encode()
     key = f"newsloom:api:{etag}"
     if len(content) <= STORED_MAX_BYTES:
-        cache.set(key, content, STORED_SECONDS)
+        caches[STORE].set(key, content, STORED_SECONDS)
     return _json(content, etag, request, key)

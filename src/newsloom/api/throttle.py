@@ -7,8 +7,10 @@ authentication class sets ``request.auth`` to an object with a ``rate_key`` (the
 a limit of their own, a ``rate_limit`` of (requests, seconds), and those win. Ninja runs the check after
 authentication and before the operation, for every operation of the API.
 
-The cache is Django's default, local to each server process unless a shared cache is configured: with N processes a
-client may get up to N times the limit.
+With ``NEWSLOOM_CACHE_URL`` (Redis) the counts are in the shared cache, so the limit holds across processes and
+machines. Without it the shared cache is a database table, and a write to it on every API request would cost more
+than the request (bench/api.py: 0.25-0.6x the requests per second): the counts are then kept in each process's own
+memory, and with N server processes a client may get up to N times the limit.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
@@ -37,9 +39,16 @@ def rate_for(request: HttpRequest) -> tuple[int, int] | None:
     return rate
 
 
+def counts() -> BaseCache:
+    """The shared cache when it is Redis, else this process's own (see above)."""
+    shared = str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache")
+    return caches["default"] if shared else caches["pages"]
+
+
 def spend(key: str, limit: int, seconds: int, now: float | None = None) -> float | None:
     """Count one request of ``key`` in the current window; None if allowed, else seconds until the next window."""
     now = time.time() if now is None else now
+    cache = counts()
     window = int(now // seconds)
     name = f"newsloom:api-rate:{seconds}:{window}:{key}"
     if cache.add(name, 1, timeout=seconds + 1):

@@ -19,6 +19,8 @@ var SHELL_FILES = [
   "/static/newsloom/favicon.svg", "/static/newsloom/icons/icon-192.png"
 ];
 var HOME = "/en/";
+var WARMED = "/__newsloom_warmed__";  // not a page: the time the top stories were last fetched ahead
+var WARM_EVERY = 10 * 60 * 1000;
 var READER_PAGE = /^\/[a-z]{2}(-[a-z]+)?\/(|article\/[0-9a-f]{32}|story\/[0-9a-f]{32}|source\/[^/]+|hashtag\/[^/]+|saved|following)$/;
 var SAVED_PAGE = /^\/[a-z]{2}(-[a-z]+)?\/saved$/;
 var HOME_PAGE = /^\/[a-z]{2}(-[a-z]+)?\/$/;
@@ -53,16 +55,33 @@ function fetchAndKeep(url) {
   }).catch(function () { /* offline again: try next time */ });
 }
 
-/* The top stories' pages and their lead articles (a story's id is its earliest article's), through the JSON API. */
+/* One after another, so that fetching ahead never crowds the reader's own requests. */
+function keepEach(urls) {
+  return urls.reduce(function (done, url) {
+    return done.then(function () { return fetchAndKeep(url); });
+  }, Promise.resolve());
+}
+
+/* The top stories' pages and their lead articles (a story's id is its earliest article's), through the JSON API;
+ * at most every WARM_EVERY milliseconds (the time of the last round is kept in the cache, which outlives the worker). */
 function warmTopStories() {
-  return fetch("/api/v1/stories?limit=" + TOP_STORIES).then(function (response) {
-    return response.ok ? response.json() : {items: []};
-  }).then(function (page) {
-    var urls = [];
-    page.items.forEach(function (story) {
-      urls.push(story.web_url, story.web_url.replace("/story/", "/article/"));
+  return caches.open(PAGES).then(function (cache) {
+    return cache.match(WARMED).then(function (last) {
+      return last ? last.text() : "0";
+    }).then(function (when) {
+      if (Date.now() - Number(when) < WARM_EVERY) { return null; }
+      return cache.put(WARMED, new Response(String(Date.now()))).then(function () {
+        return fetch("/api/v1/stories?limit=" + TOP_STORIES);
+      }).then(function (response) {
+        return response.ok ? response.json() : {items: []};
+      }).then(function (page) {
+        var urls = [];
+        page.items.forEach(function (story) {
+          urls.push(story.web_url, story.web_url.replace("/story/", "/article/"));
+        });
+        return keepEach(urls);
+      });
     });
-    return Promise.all(urls.map(fetchAndKeep));
   }).catch(function () { /* offline: the copies kept last time stay */ });
 }
 
@@ -73,9 +92,9 @@ function warmLinked(html) {
   while ((match = ARTICLE_LINK.exec(html)) !== null && urls.length < PAGE_LIMIT / 2) { urls.push(match[1]); }
   return caches.open(PAGES).then(function (cache) {
     return Promise.all(urls.map(function (url) {
-      return cache.match(url).then(function (found) { return found ? null : fetchAndKeep(url); });
+      return cache.match(url).then(function (found) { return found ? null : url; });
     }));
-  });
+  }).then(function (missing) { return keepEach(missing.filter(Boolean)); });
 }
 
 /* A kept copy, marked so that the page can tell the reader it is offline and when the copy was made. */
