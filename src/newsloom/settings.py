@@ -38,7 +38,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsloom.observability.middleware.PageTimingMiddleware",  # first: page latency covers all the rest
+    "newsloom.observability.middleware.OperationsMiddleware",  # first: /healthz, /readyz, /metrics; page latency
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsloom.web.pagecache.FreshPageMiddleware",  # a page stored under its current ETag skips the rest
