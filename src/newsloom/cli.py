@@ -91,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="a standalone queue consumer (scale-out)")
     worker.add_argument("--workers", type=int, help="worker threads (default NEWSLOOM_WORKERS)")
     worker.add_argument("--no-scheduler", action="store_true", help="do not run the periodic schedule here")
+    worker.add_argument("--metrics-port", type=int, default=None,
+                        help="also answer /metrics, /healthz and /readyz on this port (for a worker on a machine "
+                             "where no newsloom serve runs)")
+    worker.add_argument("--metrics-host", default="127.0.0.1", help="address for --metrics-port (default 127.0.0.1)")
 
     export = sub.add_parser("export", help="export stored data")
     export.add_argument("what", choices=["stories", "articles"])
@@ -218,7 +222,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "worker":
         from newsloom.commands import serve
 
-        return serve.run_worker(workers=args.workers, periodic=not args.no_scheduler)
+        return serve.run_worker(workers=args.workers, periodic=not args.no_scheduler, metrics_port=args.metrics_port,
+                                metrics_host=args.metrics_host)
     if args.command == "users":
         from newsloom.commands import users
 

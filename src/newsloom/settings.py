@@ -44,7 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "newsloom.observability.middleware.PageTimingMiddleware",  # first: page latency covers all the rest
+    "newsloom.observability.middleware.OperationsMiddleware",  # first: /healthz, /readyz, /metrics; page latency
     "django.middleware.security.SecurityMiddleware",
     # outside the page cache: a stored page, and the 400 for a Host not allowed, get these headers as any page does
     "csp.middleware.CSPMiddleware",

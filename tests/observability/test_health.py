@@ -82,3 +82,15 @@ def test_readyz_is_503_while_migrations_are_not_applied() -> None:
     finally:
         call_command("migrate", verbosity=0)
     assert Client().get("/readyz").status_code == 200
+
+
+def test_probes_by_address_over_plain_http_are_answered(settings) -> None:  # type: ignore[no-untyped-def]
+    """A load balancer names the server by its address, not by a host in NEWSLOOM_ALLOWED_HOSTS: the operations
+    endpoints still answer, while the site refuses that host as before."""
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client(HTTP_HOST="10.1.2.3:8000")
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/metrics").status_code == 200  # from loopback, the test client's address
+    settings.SECURE_SSL_REDIRECT = False
+    assert client.get("/en/").status_code == 400  # DisallowedHost: the site refuses that host as before

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -123,3 +124,33 @@ def test_metrics_are_summed_over_the_web_and_worker_processes(cli_env: dict[str,
         stop(worker)
         stop(web)
     assert web.returncode == 0, (tmp_path / "serve.log").read_text()[-3000:]
+
+
+def test_a_worker_without_serve_answers_the_operations_endpoints_on_its_own_port(cli_env: dict[str, str], site: str,
+                                                                                  tmp_path: Path) -> None:  # fmt: skip
+    """A worker on a machine of its own: `--metrics-port` is where that machine's metrics are scraped."""
+    env = dict(cli_env)
+    newsloom(env, "feeds", "add", site, "--source", "Metrics Gazette", "--delay", "0.05")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    worker = start(env, tmp_path / "worker.log", "worker", "--workers", "2", "--metrics-port", str(port))
+    try:
+
+        def stored() -> bool:
+            try:
+                return value(scrape(base), "newsloom_articles_stored_total", content="full") == PAGES
+            except OSError:
+                return False
+
+        wait_for(stored, 120, "the worker's articles in its own /metrics")
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+            assert json.load(response) == {"status": "ok"}
+        with urllib.request.urlopen(f"{base}/readyz", timeout=10) as response:
+            assert json.load(response)["status"] == "ready"
+        with pytest.raises(urllib.error.HTTPError) as page:
+            urllib.request.urlopen(f"{base}/en/", timeout=10)
+        assert page.value.code == 404  # the site is not served here
+        assert value(scrape(base), "newsloom_processes", role="worker") == 1
+    finally:
+        stop(worker)
+    assert worker.returncode == 0, (tmp_path / "worker.log").read_text()[-3000:]

@@ -28,6 +28,7 @@ from gunicorn.app.base import BaseApplication
 from newsloom import tasks
 from newsloom.consumer import InProcessConsumer
 from newsloom.observability import metrics, multiproc
+from newsloom.observability import server as operations_server
 
 # Threads per worker process. More let requests that wait on I/O (PostgreSQL, an LLM endpoint answering questions)
 # overlap; but a cached page is Python time under the process's one GIL, and there more threads only take the GIL from
@@ -231,8 +232,18 @@ def run(*, host: str, port: int, processes: int | None = None, threads: int | No
     return 0
 
 
-def run_worker(*, workers: int | None, periodic: bool) -> int:
+def run_worker(*, workers: int | None, periodic: bool, metrics_port: int | None = None,
+               metrics_host: str = "127.0.0.1") -> int:
     metrics.process_started("worker")
+    operations = None
+    if metrics_port is not None:
+        if address_in_use(metrics_host, metrics_port):
+            print(f"newsloom worker: {metrics_host}:{metrics_port} is already in use", file=sys.stderr)
+            return 1
+        operations = operations_server.start(metrics_host, metrics_port)
+        connections.close_all()  # this thread's: the server's thread has its own
+        print(f"newsloom worker: /metrics, /healthz and /readyz on http://{metrics_host}:{metrics_port}/",
+              file=sys.stderr, flush=True)  # fmt: skip
     consumer = InProcessConsumer(settings.HUEY, workers=workers or settings.CONFIG.workers, periodic=periodic)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -244,4 +255,6 @@ def run_worker(*, workers: int | None, periodic: bool) -> int:
     print(f"newsloom worker: {consumer.workers} threads, scheduler {'on' if periodic else 'off'}", file=sys.stderr)
     stop.wait()
     consumer.stop(graceful=True)
+    if operations is not None:
+        operations.shutdown()
     return 0

@@ -1,4 +1,11 @@
-"""Page latency: every web request timed, by page kind (from its path) and status class."""
+"""The operations endpoints answered ahead of the site's middleware, and every other request timed.
+
+``/healthz``, ``/readyz`` and ``/metrics`` are asked for by probes and scrapers that name the server by its address
+(``Host: 10.0.0.5:8000``), not by a host name in ``NEWSLOOM_ALLOWED_HOSTS``, and over plain HTTP: through the whole
+stack they would meet ``DisallowedHost`` (400) and any HTTPS redirect. Their views build nothing from the Host header,
+so they are answered here, first, and cost a probe no session, locale or CSRF work. Everything else is timed by page
+kind (from its path) and status class.
+"""
 
 from __future__ import annotations
 
@@ -33,13 +40,22 @@ def page_kind(path: str) -> str | None:
     return "other"
 
 
-class PageTimingMiddleware:
-    """First in the chain, so the time covers the static files, the stored-page cache and everything after."""
+class OperationsMiddleware:
+    """First in the chain: the operations endpoints at once; the time of everything else covers the static files,
+    the stored-page cache and all after."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        from newsloom.observability import exposition, health
+
+        self.views: dict[str, Callable[[HttpRequest], HttpResponseBase]] = {
+            "/metrics": exposition.metrics, "/healthz": health.healthz, "/readyz": health.readyz,
+        }  # fmt: skip
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        view = self.views.get(request.path_info)
+        if view is not None:
+            return view(request)
         started = time.perf_counter()
         response = self.get_response(request)
         kind = page_kind(request.path_info)

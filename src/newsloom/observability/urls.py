@@ -1,4 +1,6 @@
-"""The operations endpoints, mounted at the site's root by ``newsloom.urls`` (outside the language prefix)."""
+"""The operations endpoints, mounted at the site's root by ``newsloom.urls`` (outside the language prefix). Requests
+for them are answered before the URL conf by ``middleware.OperationsMiddleware``; the patterns name them for
+``reverse`` and keep them in any stack without that middleware."""
 
 from django.urls import path
 
