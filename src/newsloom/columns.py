@@ -5,9 +5,9 @@ SQLite refuses none of these, so without this a hostile feed fails on one databa
 stores through here before saving:
 
 - ``fit_values(Model, {field: value})`` (and ``fit_row(instance)``, the same for every field of an instance): text is
-  cleaned (NUL removed, lone surrogates replaced by U+FFFD) and cut to the column's ``max_length`` on a character
-  boundary (never between a letter and its combining marks); a URL column's value is never cut: one longer than the
-  column raises ValueError (a cut URL points somewhere else);
+  cleaned (NUL and the other control characters XML forbids removed, lone surrogates replaced by U+FFFD) and cut to
+  the column's ``max_length`` on a character boundary (never between a letter and its combining marks); a URL
+  column's value is never cut: one longer than the column raises ValueError (a cut URL points somewhere else);
 - ``checked_url(Model, field, value)`` is the URL gate (``core.urls.checked_http_url``: http/https, a valid host,
   the column's length), optionally canonical; ``optional_url`` the same for values that may be dropped (an image, a
   homepage): "" instead of an error.
@@ -26,7 +26,10 @@ from newsloom.core.urls import canonicalize, checked_http_url
 
 M = TypeVar("M", bound=models.Model)
 
-_NUL_OR_SURROGATE = re.compile("[\x00\ud800-\udfff]")
+# What no column should hold: NUL and lone surrogates (PostgreSQL refuses them), and the other characters XML 1.0
+# forbids (C0 controls but tab, newline and return; U+FFFE, U+FFFF), which would make newsloom's own feeds out and
+# OPML export unreadable.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _JOINERS = frozenset({"\u200c", "\u200d", "\u034f"})  # zero-width (non-)joiner, combining grapheme joiner
 
 
@@ -69,10 +72,11 @@ def max_length(model: type[models.Model], field: str) -> int:
 
 
 def clean_text(value: str) -> str:
-    """``value`` without NUL characters, lone surrogates replaced by U+FFFD: what every database accepts."""
-    if value.isascii() and "\x00" not in value:
+    """``value`` as every database and every XML document accepts it: lone surrogates replaced by U+FFFD, NUL and the
+    other control characters XML forbids removed (tab, newline and return stay)."""
+    if _UNSTORABLE.search(value) is None:
         return value
-    return _NUL_OR_SURROGATE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+    return _UNSTORABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", value)
 
 
 def _joins_previous(char: str) -> bool:

@@ -87,3 +87,21 @@ def test_an_error_while_storing_entries_is_recorded_on_the_feed(pipeline, server
     assert outcome.status == "error" and feed.last_error_code == "internal-error"
     assert "RuntimeError: a bug in a step" in feed.last_error and feed.consecutive_errors == 1
     assert not Article.objects.exists()
+
+
+def test_urls_stored_before_the_gate_are_dropped_by_the_migrations(pipeline) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    source = actions.ensure_source("Old Herald", homepage="https://old.example/")
+    feed = actions.create_feed("https://old.example/feed.xml", source)
+    Source.objects.filter(pk=source.pk).update(homepage="javascript:alert(1)")
+    Feed.objects.filter(pk=feed.pk).update(site_url="http://xn--a.example/")
+    article = Article.objects.create(id="a" * 32, url="https://old.example/1", canonical_url="https://old.example/1",
+                                     source=source, feed=feed, lead_image="data:text/html,<script>alert(1)</script>")
+    import_module("newsloom.sources.migrations.0003_drop_unsafe_urls").drop_unsafe_urls(apps, None)
+    import_module("newsloom.articles.migrations.0006_drop_unsafe_lead_images").drop_unsafe_lead_images(apps, None)
+    for row in (source, feed, article):
+        row.refresh_from_db()
+    assert (source.homepage, feed.site_url, article.lead_image) == ("", "", "")

@@ -94,7 +94,8 @@ def _line(feed: Feed, now: timezone.datetime) -> str:
     if feed.last_error:
         lines.append(f"      last error: {_printable(feed.last_error, 500)}")
     if feed.skipped_items:
-        lines.append(f"      {feed.skipped_items} items skipped by the last poll")
+        items = "item" if feed.skipped_items == 1 else "items"
+        lines.append(f"      {feed.skipped_items} {items} skipped by the last poll")
     if feed.last_item_error:
         when = f" {_ago(now - feed.last_item_error_at)} ago" if feed.last_item_error_at else ""
         lines.append(f"      last skipped item{when}: {feed.last_item_error} ({_printable(feed.last_item_link)})")
