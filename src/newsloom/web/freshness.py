@@ -43,7 +43,7 @@ from django.views.decorators.http import condition, require_safe
 
 from newsloom.articles.models import Article
 from newsloom.community.models import Comment
-from newsloom.sources.models import Source
+from newsloom.sources.models import Feed, Source
 from newsloom.stories.models import ClusterState, Story
 
 HTML_MAX_AGE = 60
@@ -184,8 +184,19 @@ _SOURCE = StateQuery(
     lambda slug: (
         Source.objects.filter(slug=slug)
         .order_by()
-        .annotate(updated=Max("articles__updated_at"), n=Count("articles"))
-        .values_list("pk", "updated", "n")[:1]
+        .annotate(
+            updated=Max("articles__updated_at"),
+            n=Count("articles"),
+            # the feeds' health is on the page too: a poll (which may record skipped items) changes it
+            polled=Subquery(
+                Feed.objects.filter(source=OuterRef("pk"))
+                .order_by()
+                .values("source")
+                .annotate(latest=Max("last_fetched_at"))
+                .values("latest")[:1]
+            ),
+        )
+        .values_list("pk", "updated", "n", "polled")[:1]
     )
 )
 _SEARCH = StateQuery(lambda: ClusterState.objects.filter(pk=1).order_by().values_list("version", "updated_at")[:1])
@@ -222,7 +233,8 @@ def source_state(slug: str, **_: Any) -> State | None:
     row = _SOURCE.first(slug)
     if row is None:
         return None
-    return State(row[1], f"{row[0]}:{row[1] and row[1].timestamp()}:{row[2]}")
+    pk, updated, n, polled = row
+    return State(_latest(updated, polled), f"{pk}:{_stamps((updated, polled))}:{n}")
 
 
 def search_state(*_: Any, **__: Any) -> State:

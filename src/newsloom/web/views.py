@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from newsloom.articles import search as article_search
+from newsloom.sources import queries as source_queries
 from newsloom.sources.models import Source
 from newsloom.stories.ask import clean_question
 from newsloom.stories.models import Story
@@ -102,6 +103,7 @@ def source(request: HttpRequest, slug: str) -> HttpResponse:
         "newsloom/source.html",
         {
             "source": item,
+            "feeds": source_queries.source_feeds(item),
             "page": page,
             "articles": page.object_list,
             "reader": personal.buttons(request),
