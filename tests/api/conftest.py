@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.web.conftest import _fresh_cache, browser, demo, demo_snapshot, live_demo, miniweb, page  # noqa: F401
+from tests.web.conftest import (  # noqa: F401
+    _fresh_cache,
+    browser,
+    demo,
+    demo_snapshot,
+    live_demo,
+    live_site,
+    miniweb,
+    page,
+)
 
 
 @pytest.fixture
