@@ -206,7 +206,7 @@ def _newsboat(home: Path, url: str, password: str, *commands: str) -> subprocess
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
-@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed (make newsboat)")
+@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed: `make newsboat`")
 def test_newsboat_lists_the_unread_articles_of_the_followed_sources(live_demo: Any, tmp_path: Path) -> None:
     user, sources = _reader_following(2)
     _, app = actions.create_access_key(user, "app_password", "newsboat")
