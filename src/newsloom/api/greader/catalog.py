@@ -12,7 +12,7 @@ from newsloom.api.greader import ids, shapes, streams
 from newsloom.sources.models import Feed, Source
 
 
-def _feed_urls(sources: list[Source]) -> dict[int, str]:
+def feed_urls(sources: list[Source]) -> dict[int, str]:
     urls: dict[int, str] = {}
     for source_id, url in Feed.objects.filter(source__in=sources).order_by("-pk").values_list("source_id", "url"):
         urls[source_id] = url  # the oldest feed of each source wins
@@ -21,7 +21,7 @@ def _feed_urls(sources: list[Source]) -> dict[int, str]:
 
 def subscriptions(user: Any) -> list[dict[str, Any]]:
     sources = list(Source.objects.filter(slug__in=streams.followed_slugs(user)).order_by("name", "pk"))
-    urls = _feed_urls(sources)
+    urls = feed_urls(sources)
     return [shapes.subscription_json(s, urls.get(s.pk, s.homepage)) for s in sources]
 
 

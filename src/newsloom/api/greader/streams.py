@@ -42,7 +42,7 @@ class Filters:
     after: int | None = None  # c
 
 
-def _int(value: Any) -> int | None:
+def to_int(value: Any) -> int | None:
     try:
         return int(str(value).strip())
     except (TypeError, ValueError):
@@ -50,16 +50,16 @@ def _int(value: Any) -> int | None:
 
 
 def filters_of(data: Any, stream: str | None = None, *, default_n: int = DEFAULT_N) -> Filters:
-    n = _int(data.get("n"))
+    n = to_int(data.get("n"))
     return Filters(
         stream=(stream or data.get("s") or ids.READING_LIST).strip(),
         exclude=data.getlist("xt"),
         include=data.getlist("it"),
-        older_than=_int(data.get("nt")),
-        newer_than=_int(data.get("ot")),
+        older_than=to_int(data.get("nt")),
+        newer_than=to_int(data.get("ot")),
         oldest_first=data.get("r") == "o",
         n=max(1, min(MAX_N, n if n is not None else default_n)),
-        after=_int(data.get("c")),
+        after=to_int(data.get("c")),
     )
 
 
@@ -112,13 +112,13 @@ def filtered(user: Any, f: Filters) -> QuerySet[ItemNumber]:
         elif state != "reading-list":
             rows = rows.filter(pk__in=stream_rows(user, stream).values("pk"))
     if f.newer_than is not None:
-        rows = rows.filter(article__created_at__gte=_time(f.newer_than))
+        rows = rows.filter(article__created_at__gte=at_time(f.newer_than))
     if f.older_than is not None:
-        rows = rows.filter(article__created_at__lt=_time(f.older_than))
+        rows = rows.filter(article__created_at__lt=at_time(f.older_than))
     return rows
 
 
-def _time(seconds: int) -> datetime:
+def at_time(seconds: int) -> datetime:
     return datetime.fromtimestamp(max(0, min(seconds, 253402300799)), tz=UTC)
 
 

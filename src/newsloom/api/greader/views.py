@@ -220,7 +220,7 @@ def _states(data: QueryDict, name: str) -> set[str]:
 @writes
 def mark_all_as_read(request: HttpRequest, user: Any, data: QueryDict) -> HttpResponse:
     f = streams.Filters(stream=data.get("s") or ids.READING_LIST, exclude=[ids.READ])
-    usec = streams._int(data.get("ts"))
+    usec = streams.to_int(data.get("ts"))
     if usec is not None and usec > 0:
         f.older_than = usec // 1_000_000 + 1
     rows = streams.filtered(user, f).values_list("article_id", flat=True)
