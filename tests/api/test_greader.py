@@ -206,8 +206,9 @@ def _newsboat(home: Path, url: str, password: str, *commands: str) -> subprocess
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
-@pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed: `make newsboat`")
 def test_newsboat_lists_the_unread_articles_of_the_followed_sources(live_demo: Any, tmp_path: Path) -> None:
+    if shutil.which("newsboat") is None:
+        pytest.fail("newsboat is not installed: `make test` installs Debian's newsboat package (`make newsboat`)")
     user, sources = _reader_following(2)
     _, app = actions.create_access_key(user, "app_password", "newsboat")
     (tmp_path / "urls").write_text("")
