@@ -26,7 +26,8 @@ def test_a_token_reads_and_writes_the_readers_own_state(api: Client) -> None:
     slug = Source.objects.values_list("slug", flat=True).first()
     made = api.post("/api/v1/me/follows", {"kind": "source", "key": slug}, content_type="application/json", **auth)
     assert made.status_code == 201 and made.json()["key"] == slug
-    assert api.get("/api/v1/me/follows", **auth).json()["items"][0]["key"] == slug
+    mine = api.get("/api/v1/me/follows", **auth)
+    assert mine.json()["items"][0]["key"] == slug and mine["Cache-Control"] == "private, no-store"
     article = Article.objects.exclude(status="pending").first()
     assert article is not None
     body = {"article_id": article.pk}

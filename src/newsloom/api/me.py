@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Path, Query, Router, Schema
+from django.http import HttpRequest
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from newsloom.accounts import actions as account_actions
 from newsloom.accounts import queries as account_queries
@@ -50,11 +50,6 @@ class ReadList(Schema):
     items: list[str] = Field(description="ids of the articles read, of those asked for (or the latest read)")
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _article(article_id: str) -> Article:
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
@@ -69,13 +64,13 @@ def my_follows(request: HttpRequest) -> FollowList:
 
 
 @router.post("/me/follows", response={201: FollowItem, **MINE}, operation_id="follow", summary="Follow something")
-def add_follow(request: HttpRequest, body: FollowIn) -> tuple[int, FollowItem]:
+def add_follow(request: HttpRequest, body: FollowIn) -> Status[FollowItem]:
     try:
         account_actions.follow(caller(request), body.kind, body.key)
     except AccountRefused as exc:
         raise ApiError(422, str(exc)) from exc
     row = Follow.objects.get(user_id=caller(request).pk, kind=body.kind, key=body.key.strip())
-    return 201, FollowItem(kind=row.kind, key=row.key, created=row.created)
+    return Status(201, FollowItem(kind=row.kind, key=row.key, created=row.created))
 
 
 @router.delete(
@@ -85,9 +80,9 @@ def remove_follow(
     request: HttpRequest,
     kind: str = Path(..., pattern="^(source|hashtag|story)$"),
     key: str = Path(..., max_length=200),
-) -> tuple[int, None]:
+) -> Status[None]:
     account_actions.unfollow(caller(request), kind, key)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/saved", response={200: SavedList, **MINE}, operation_id="list_my_saved", summary="My saved articles")
@@ -96,17 +91,17 @@ def my_saved(request: HttpRequest) -> SavedList:
 
 
 @router.post("/me/saved", response={204: None, **MINE}, operation_id="save_article", summary="Save an article")
-def add_saved(request: HttpRequest, body: ArticleIn) -> tuple[int, None]:
+def add_saved(request: HttpRequest, body: ArticleIn) -> Status[None]:
     account_actions.save_article(caller(request), _article(body.article_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete(
     "/me/saved/{article_id}", response={204: None, **MINE}, operation_id="unsave_article", summary="Unsave an article"
 )
-def remove_saved(request: HttpRequest, article_id: str = Path(..., pattern=ID_PATTERN)) -> tuple[int, None]:
+def remove_saved(request: HttpRequest, article_id: str = Path(..., pattern=ID_PATTERN)) -> Status[None]:
     account_actions.set_saved_many(caller(request), [article_id], saved=False)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/read", response={200: ReadList, **MINE}, operation_id="list_my_read", summary="My read marks")
@@ -122,14 +117,14 @@ def my_read(
 
 
 @router.post("/me/read", response={204: None, **MINE}, operation_id="mark_read", summary="Mark an article read")
-def add_read(request: HttpRequest, body: ArticleIn) -> tuple[int, None]:
+def add_read(request: HttpRequest, body: ArticleIn) -> Status[None]:
     account_actions.mark_read(caller(request), _article(body.article_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.delete(
     "/me/read/{article_id}", response={204: None, **MINE}, operation_id="mark_unread", summary="Mark it unread"
 )
-def remove_read(request: HttpRequest, article_id: str = Path(..., pattern=ID_PATTERN)) -> tuple[int, None]:
+def remove_read(request: HttpRequest, article_id: str = Path(..., pattern=ID_PATTERN)) -> Status[None]:
     account_actions.set_read_many(caller(request), [article_id], read=False)
-    return 204, None
+    return Status(204, None)
