@@ -125,7 +125,7 @@ def follow(user: AbstractBaseUser, kind: str, key: str) -> None:
     if kind not in Follow.Kind.values:
         raise AccountRefused(f"{kind!r} cannot be followed.")
     key = key.strip()
-    if not key or len(key) > FOLLOW_KEY_MAX:
+    if not key or len(key) > FOLLOW_KEY_MAX or any(unicodedata.category(ch) == "Cc" for ch in key):
         raise AccountRefused("Nothing to follow.")
     _once(Follow, user_id=user.pk, kind=kind, key=key)
 

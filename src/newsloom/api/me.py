@@ -3,6 +3,7 @@ website's buttons). Signed in by session or personal token; never stored or shar
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -19,8 +20,9 @@ from newsloom.articles.models import Article
 from newsloom.errors import AccountRefused
 
 router = Router(tags=["me"], auth=READER)
-MINE = {401: schemas.Error, 403: schemas.Error, **ERRORS}
+MINE = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, **ERRORS}
 READ_LIMIT = 1000
+KEY_PATTERN = r"^[^\x00-\x1f\x7f/]+$"
 
 
 class FollowItem(Schema):
@@ -35,7 +37,7 @@ class FollowList(Schema):
 
 class FollowIn(Schema):
     kind: str = Field(pattern="^(source|hashtag|story)$")
-    key: str = Field(min_length=1, max_length=200)
+    key: str = Field(min_length=1, max_length=200, pattern=KEY_PATTERN)
 
 
 class ArticleIn(Schema):
@@ -79,7 +81,7 @@ def add_follow(request: HttpRequest, body: FollowIn) -> Status[FollowItem]:
 def remove_follow(
     request: HttpRequest,
     kind: str = Path(..., pattern="^(source|hashtag|story)$"),
-    key: str = Path(..., max_length=200),
+    key: str = Path(..., max_length=200, pattern=KEY_PATTERN),
 ) -> Status[None]:
     account_actions.unfollow(caller(request), kind, key)
     return Status(204, None)
@@ -110,7 +112,7 @@ def my_read(
 ) -> ReadList:
     user = caller(request)
     if ids:
-        asked = [i for i in ids[:READ_LIMIT] if len(i) == 32]
+        asked = [i for i in ids[:READ_LIMIT] if re.fullmatch(ID_PATTERN, i)]
         return ReadList(items=sorted(account_queries.read_ids(user, asked)))
     latest = account_queries.read_marks(user).order_by("-read_at", "-pk").values_list("article_id", flat=True)
     return ReadList(items=list(latest[:READ_LIMIT]))
