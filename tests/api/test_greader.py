@@ -4,6 +4,7 @@ edit-tag), every item id form seen in the wild, continuation, and Debian's newsb
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -157,6 +158,18 @@ def test_tokens_headers_and_writes(api: Client) -> None:
     assert api.get(f"{API}/stream/items/ids?xt={ids.READ}", **auth).json()["itemRefs"] == []
     counts = api.get(f"{API}/unread-count?output=json", **auth).json()["unreadcounts"]
     assert counts == [{"id": ids.READING_LIST, "count": 0, "newestItemTimestampUsec": "0"}]
+
+
+def test_a_keys_own_rate_limit(demo: None, settings: Any) -> None:
+    settings.CONFIG = dataclasses.replace(settings.CONFIG, api_rate_limit=(1000, 60))
+    user, _ = _reader_following(1)
+    key, app = actions.create_access_key(user, "app_password")
+    key.limit_requests, key.limit_seconds = 2, 3600
+    key.save()
+    client = Client()
+    auth = {"HTTP_AUTHORIZATION": f"GoogleLogin auth={app}"}
+    assert [client.get(f"{API}/user-info", **auth).status_code for _ in range(3)] == [200, 200, 429]
+    assert int(client.get(f"{API}/user-info", **auth)["Retry-After"]) > 0
 
 
 def test_stream_contents_filters_and_pages(api: Client) -> None:

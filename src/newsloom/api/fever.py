@@ -20,6 +20,7 @@ from newsloom.accounts import actions as account_actions
 from newsloom.accounts import queries as account_queries
 from newsloom.accounts.models import Follow, ItemNumber, ReadMark, SavedArticle
 from newsloom.api.greader import ids, streams
+from newsloom.api.greader.auth import over_limit
 from newsloom.api.greader.catalog import feed_urls
 from newsloom.articles.models import Article
 from newsloom.sources.models import Source
@@ -175,6 +176,9 @@ def fever(request: HttpRequest) -> HttpResponse:
     key = account_queries.key_for_fever(data.get("api_key", ""))
     if key is None or request.method not in ("GET", "POST"):
         return JsonResponse(body)
+    limited = over_limit(key)
+    if limited is not None:
+        return limited
     account_actions.key_used(key)
     account_actions.number_new_articles()
     user = key.user

@@ -2,7 +2,7 @@
 password) for an ``Auth`` token, sent back as ``Authorization: GoogleLogin auth=…`` (``Bearer`` works too);
 ``reader/api/0/token`` gives the ``T`` that POSTs carry. A POST is signed in by its ``T`` or by the header (some
 clients send no ``T``); a bad token is a 401 with ``X-Reader-Google-Bad-Token: true``, so the client fetches a new
-one.
+one. Each key's requests count against the API's rate limit (``over_limit``).
 """
 
 from __future__ import annotations
@@ -77,6 +77,18 @@ def signed_in(request: HttpRequest, data: Any) -> AccessKey:
         raise Unauthorized()
     account_actions.key_used(key)
     return key
+
+
+def over_limit(key: AccessKey) -> HttpResponse | None:
+    """A 429 with ``Retry-After`` once the key has spent its rate (its own, else ``NEWSLOOM_API_RATE_LIMIT``),
+    counted as the JSON API counts a token's requests; None while it may go on."""
+    rate = key.rate_limit or settings.CONFIG.api_rate_limit
+    wait = spend(f"token:{key.rate_key}", *rate) if rate else None
+    if wait is None:
+        return None
+    response = HttpResponse("Too many requests", status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(max(1, int(wait + 0.999)))
+    return response
 
 
 def client_login(request: HttpRequest, data: Any) -> tuple[Any, str] | None:

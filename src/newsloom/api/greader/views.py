@@ -52,6 +52,9 @@ def reader_view(view: Callable[[HttpRequest, Any, QueryDict], HttpResponse]) -> 
             key = auth.signed_in(request, data)
         except auth.Unauthorized as exc:
             return auth.unauthorized(exc)
+        limited = auth.over_limit(key)
+        if limited is not None:
+            return limited
         response = view(request, key.user, data, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
         return response
