@@ -48,12 +48,19 @@ def _login(client: Client, password: str = PASSWORD) -> dict[str, str]:
 def test_the_calls_netnewswire_makes_in_its_order(api: Client) -> None:
     user, sources = _reader_following()
     actions.follow(user, "hashtag", "harbour")
+    story = Article.objects.filter(source=sources[0], story__isnull=False).values_list("story_id", flat=True).first()
+    assert story is not None
+    actions.follow(user, "story", story)
     assert api.post(f"{BASE}/accounts/ClientLogin", {"Email": "ada", "Passwd": "wrong"}).status_code == 401
     auth = _login(api)
     token = api.get(f"{API}/token", **auth).content.decode().strip()
     assert token
     tags = api.get(f"{API}/tag/list?output=json&types=1", **auth).json()["tags"]
     assert {"id": "user/-/label/harbour", "type": "tag"} in tags and {"id": ids.STARRED} in tags
+    assert {"id": f"user/-/label/story/{story}", "type": "tag"} in tags
+    in_story = api.get(f"{API}/stream/contents/user/-/label/story/{story}?n=1000", **auth).json()["items"]
+    assert all(f"user/-/label/story/{story}" in i["categories"] for i in in_story)
+    assert len(in_story) == Article.objects.filter(story_id=story).exclude(status="pending").count() > 0
     subs = api.get(f"{API}/subscription/list?output=json", **auth).json()["subscriptions"]
     assert [s["id"] for s in subs] == sorted((f"feed/{s.slug}" for s in sources), key=lambda i: i) or len(subs) == 2
     assert {s["title"] for s in subs} == {s.name for s in sources} and all(s["url"] and "htmlUrl" in s for s in subs)

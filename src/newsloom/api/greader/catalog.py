@@ -1,4 +1,4 @@
-"""Subscriptions (the sources a reader follows), tags (the states and their followed hashtags), unread counts."""
+"""Subscriptions (the sources a reader follows), tags (starred, their followed hashtags and stories), unread counts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from newsloom.accounts import actions as account_actions
 from newsloom.accounts.models import Follow, ReadMark
 from newsloom.api.greader import ids, shapes, streams
 from newsloom.sources.models import Feed, Source
+from newsloom.stories.models import Story
 
 
 def feed_urls(sources: list[Source]) -> dict[int, str]:
@@ -29,6 +30,8 @@ def tags(user: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{"id": ids.STARRED}]
     hashtags = Follow.objects.filter(user_id=user.pk, kind="hashtag").order_by("key")
     out.extend({"id": ids.label_stream(f.key), "type": "tag"} for f in hashtags)
+    stories = Follow.objects.filter(user_id=user.pk, kind="story").order_by("key")
+    out.extend({"id": ids.story_stream(f.key), "type": "tag"} for f in stories)
     return out
 
 
@@ -63,6 +66,9 @@ def stream_title(stream: str) -> str:
         source = find_source(stream)
         return source.name if source else stream
     label = ids.label_of(stream)
+    if label is not None and label.startswith(ids.STORY_LABEL):
+        story = Story.objects.filter(pk=label[len(ids.STORY_LABEL) :]).values_list("title", flat=True).first()
+        return story or label
     if label is not None:
         return f"#{label}"
     state = ids.canonical_state(stream)

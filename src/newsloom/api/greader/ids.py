@@ -69,3 +69,10 @@ def feed_stream(slug: str) -> str:
 
 def label_stream(tag: str) -> str:
     return f"user/-/label/{tag}"
+
+
+STORY_LABEL = "story/"  # a followed story's label: user/-/label/story/<story id> (hashtags hold no slash)
+
+
+def story_stream(story_id: str) -> str:
+    return label_stream(STORY_LABEL + story_id)

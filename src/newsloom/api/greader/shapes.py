@@ -27,6 +27,8 @@ def categories(item: Item) -> list[str]:
     if item.starred:
         out.append(ids.STARRED)
     out.extend(ids.label_stream(tag) for tag in item.hashtags)
+    if item.article.story_id:
+        out.append(ids.story_stream(item.article.story_id))
     return out
 
 

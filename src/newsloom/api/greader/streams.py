@@ -1,7 +1,8 @@
 """Which items a Google Reader (or Fever) request means, in item-number order, one keyset page at a time.
 
 A reader's items are the readable articles of the sources they follow (less their muted sources); a stream narrows
-them: ``feed/<source slug>``, ``user/-/label/<hashtag>`` (articles of stories with that hashtag), the states
+them: ``feed/<source slug>``, ``user/-/label/<hashtag>`` (articles of stories with that hashtag),
+``user/-/label/story/<id>`` (a followed story's articles), the states
 ``read`` and ``starred`` (the reader's read marks and saved articles, the website's own rows), ``reading-list``
 (all). ``xt``/``it`` exclude or keep a state, ``ot``/``nt`` bound the arrival time (seconds), ``r=o`` is oldest
 first, ``n`` the page size and ``c`` the continuation: the last item number of the page before (a keyset, so a
@@ -89,6 +90,8 @@ def stream_rows(user: Any, stream: str) -> QuerySet[ItemNumber]:
         return rows.filter(article__source__slug__in=followed_slugs(user))
     if state in ("read", "starred"):
         return rows.filter(article_id__in=_state_rows(user, state))
+    if label is not None and label.startswith(ids.STORY_LABEL):
+        return rows.filter(article__story_id=label[len(ids.STORY_LABEL) :])
     if label is not None:
         stories = story_queries.with_hashtag(Story.objects.all(), label).values("pk")
         return rows.filter(article__story_id__in=stories)
