@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsloom
 
-.PHONY: demo test test-sqlite test-postgres test-wheel lint install chromium wrk bench clean
+.PHONY: demo test test-sqlite test-postgres test-wheel lint install chromium newsboat wrk bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ chromium:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's newsboat, the real Google Reader client of tests/api/test_greader.py (its FeedHQ mode).
+newsboat:
+	@command -v newsboat >/dev/null 2>&1 || { \
+	  echo "installing Debian's newsboat for the Google Reader API tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq newsboat >/dev/null; }
+
 # Debian's wrk, the load generator of bench/pages.py (which falls back to Python clients without it); no test needs it.
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -36,11 +42,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test-sqlite: $(STAMP) chromium
+test-sqlite: $(STAMP) chromium newsboat
 	$(BIN)/pytest
 
 # The database-backed tests again on PostgreSQL (the core and demo tests touch no database).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) newsboat
 	NEWSLOOM_DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/core --ignore=tests/demo -m "not browser"
 
 # The package works bare: the wheel built, installed with no extras into a fresh venv under a temporary folder, every

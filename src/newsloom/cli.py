@@ -130,6 +130,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     users.add_parser("list", help="list accounts")
 
+    tokens = sub.add_parser("tokens", help="readers' personal API tokens and app passwords").add_subparsers(
+        dest="tokens_command", metavar="ACTION", required=True
+    )
+    make = tokens.add_parser("create", help="create a key; its secret is printed alone on the last line")
+    make.add_argument("user", help="user name")
+    make.add_argument("--name", help="what the key is for")
+    make.add_argument("--app-password", action="store_true", help="an app password (reader apps) instead of a token")
+    drop = tokens.add_parser("revoke", help="revoke a key")
+    drop.add_argument("user", help="user name")
+    drop.add_argument("key", help="the key's id or the first characters `tokens list` shows")
+    tokens.add_parser("list", help="list a user's keys").add_argument("user", help="user name")
+
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create an administrator account")
     return parser
@@ -228,6 +240,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from newsloom.commands import users
 
         return users.run(args)
+    if args.command == "tokens":
+        from newsloom.commands import tokens
+
+        return tokens.run(args)
     if args.command == "export":
         from newsloom.commands import export
 

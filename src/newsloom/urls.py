@@ -1,7 +1,8 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from newsloom.api import fever, greader
 from newsloom.api.v1 import api as api_v1
 from newsloom.observability import urls as operations_urls
 from newsloom.web import feed_urls, pwa
@@ -10,6 +11,8 @@ urlpatterns = [
     *operations_urls.urlpatterns,  # /metrics, /healthz, /readyz
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
+    re_path(r"^api/greader/+", include(greader.urlpatterns)),
+    re_path(r"^api/fever/?$", fever.fever, name="fever"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("feeds/", include(feed_urls)),
     *feed_urls.sitemap_patterns,

@@ -21,6 +21,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
+from newsloom.accounts import actions
 from newsloom.articles.models import Article
 from newsloom.stories.models import Story
 
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db  # database access set up before the autouse 
 MAX_EXAMPLES = 150  # per operation and generation phase
 REQUESTS: Counter[tuple[str, int]] = Counter()
 REAL_IDS: dict[str, list[str]] = {}
+TOKEN: dict[str, str] = {}  # a reader's personal token, for the operations under /me/
 CONFIG = schemathesis.Config.from_dict(
     {
         "checks": {
@@ -54,6 +56,8 @@ def demo_api(demo: None, no_rate_limit: None, same_connection: None) -> None:
     """The demo in the test's database, its ids at hand for ``map_path_parameters``, no rate limit."""
     REAL_IDS["story_id"] = list(Story.objects.filter(article_count__gt=0).values_list("pk", flat=True)[:50])
     REAL_IDS["article_id"] = list(Article.objects.exclude(status="pending").values_list("pk", flat=True)[:50])
+    user = actions.create_account("schema-reader", password="a-long-pass-phrase")
+    TOKEN["secret"] = actions.create_access_key(user, "token")[1]
 
 
 @schemathesis.hook
@@ -79,7 +83,10 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms_to_its_schema(case: Any) -> None:
     # werkzeug's test client, which schemathesis drives the WSGI app with, does not undo gzip (test_v1 covers it)
-    response = case.call_and_validate(headers={"Accept-Encoding": "identity"})
+    headers = {"Accept-Encoding": "identity"}
+    if case.operation.path.startswith("/me/") or "/me/" in case.operation.path:  # signed in, with a real token
+        headers["Authorization"] = f"Bearer {TOKEN['secret']}"
+    response = case.call_and_validate(headers=headers)
     REQUESTS[(case.operation.label, response.status_code)] += 1
     assert response.status_code < 500
 

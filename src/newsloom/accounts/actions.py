@@ -4,7 +4,10 @@ for the reader when an input cannot be taken."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,13 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from newsloom.accounts.models import Follow, MutedSource, Profile, ReadMark, SavedArticle
+from newsloom.accounts.models import AccessKey, Follow, ItemNumber, MutedSource, Profile, ReadMark, SavedArticle
+from newsloom.articles.models import Article
 from newsloom.errors import AccountRefused
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
-    from newsloom.articles.models import Article
     from newsloom.sources.models import Source
 
 DISPLAY_NAME_MAX = 60
@@ -122,7 +125,7 @@ def follow(user: AbstractBaseUser, kind: str, key: str) -> None:
     if kind not in Follow.Kind.values:
         raise AccountRefused(f"{kind!r} cannot be followed.")
     key = key.strip()
-    if not key or len(key) > FOLLOW_KEY_MAX:
+    if not key or len(key) > FOLLOW_KEY_MAX or any(unicodedata.category(ch) == "Cc" for ch in key):
         raise AccountRefused("Nothing to follow.")
     _once(Follow, user_id=user.pk, kind=kind, key=key)
 
@@ -176,3 +179,94 @@ def saw_following(user: AbstractBaseUser, at: datetime | None = None) -> None:
     if not updated and not Profile.objects.filter(user_id=user.pk).exists():
         ensure_profile(user)
         Profile.objects.filter(user_id=user.pk).update(following_seen_at=at)
+
+
+# ------------------------------------------------------------------------------- personal tokens and app passwords
+
+KEY_PREFIXES = {"token": "nlt_", "app_password": "nlp_", "reader_login": "nlr_"}
+KEY_NAME_MAX = 100
+READER_LOGINS_KEPT = 20
+USED_AGAIN_AFTER = timedelta(minutes=5)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def fever_key(username: str, password: str) -> str:
+    """What a Fever client sends as ``api_key``: md5 of "name:password" (the protocol's, not a choice of ours)."""
+    return hashlib.md5(f"{username}:{password}".encode(), usedforsecurity=False).hexdigest()
+
+
+def create_access_key(user: AbstractBaseUser, kind: str, name: str = "") -> tuple[AccessKey, str]:
+    """A new key and its secret, which is shown once and stored only as its digest."""
+    if kind not in AccessKey.Kind.values:
+        raise AccountRefused(f"{kind!r} is not a kind of key.")
+    name = clean_display_name(name[:KEY_NAME_MAX]) if name else ""
+    secret = KEY_PREFIXES[kind] + secrets.token_urlsafe(30)
+    fever = fever_key(user.get_username(), secret) if kind == AccessKey.Kind.APP_PASSWORD else ""
+    with transaction.atomic():
+        key = AccessKey.objects.create(
+            user_id=user.pk, kind=kind, name=name, prefix=secret[:12], digest=_digest(secret), fever_key=fever
+        )
+        if kind == AccessKey.Kind.READER_LOGIN:  # every log-in of a reader app makes one: keep the latest few
+            old = AccessKey.objects.filter(user_id=user.pk, kind=kind).order_by("-created", "-pk")
+            stale = list(old.values_list("pk", flat=True)[READER_LOGINS_KEPT:])
+            AccessKey.objects.filter(pk__in=stale).delete()
+    return key, secret
+
+
+def revoke_access_key(user: AbstractBaseUser, key_id: int) -> bool:
+    """Revoke (delete) one of the reader's keys; False if they have no such key."""
+    with transaction.atomic():
+        deleted, _ = AccessKey.objects.filter(user_id=user.pk, pk=key_id).delete()
+    return bool(deleted)
+
+
+def key_used(key: AccessKey, at: datetime | None = None) -> None:
+    """Note when a key was last used (at most one write every few minutes per key)."""
+    at = at or timezone.now()
+    if key.last_used_at is not None and key.last_used_at > at - USED_AGAIN_AFTER:
+        return
+    with transaction.atomic():
+        AccessKey.objects.filter(pk=key.pk).update(last_used_at=at)
+    key.last_used_at = at
+
+
+def number_new_articles() -> None:
+    """Give every article without one its ``ItemNumber``, in the order they arrived (one statement)."""
+    from django.db import connection
+
+    numbers = connection.ops.quote_name(ItemNumber._meta.db_table)
+    articles = connection.ops.quote_name(Article._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {numbers} (article_id) SELECT a.id FROM {articles} a WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {numbers} n WHERE n.article_id = a.id) ORDER BY a.created_at, a.id "
+            "ON CONFLICT DO NOTHING"
+        )
+
+
+def set_read_many(user: AbstractBaseUser, article_ids: Iterable[str], read: bool = True) -> None:
+    """Read (or unread) these articles at once, for the reader apps' bulk marks; unknown ids are skipped."""
+    ids = list(dict.fromkeys(article_ids))
+    with transaction.atomic():
+        if not read:
+            ReadMark.objects.filter(user_id=user.pk, article_id__in=ids).delete()
+            return
+        known = Article.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        ReadMark.objects.bulk_create(
+            [ReadMark(user_id=user.pk, article_id=aid) for aid in known], ignore_conflicts=True, batch_size=500
+        )
+
+
+def set_saved_many(user: AbstractBaseUser, article_ids: Iterable[str], saved: bool = True) -> None:
+    ids = list(dict.fromkeys(article_ids))
+    with transaction.atomic():
+        if not saved:
+            SavedArticle.objects.filter(user_id=user.pk, article_id__in=ids).delete()
+            return
+        known = Article.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        SavedArticle.objects.bulk_create(
+            [SavedArticle(user_id=user.pk, article_id=aid) for aid in known], ignore_conflicts=True, batch_size=500
+        )

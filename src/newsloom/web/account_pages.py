@@ -1,4 +1,5 @@
-"""A reader's settings page: display name, links to allauth's e-mail and password pages, and "delete my account"."""
+"""A reader's settings page: display name, links to allauth's e-mail and password pages, personal API tokens and app
+passwords (made and revoked here; a new secret is shown once, on the page that made it), and "delete my account"."""
 
 from __future__ import annotations
 
@@ -30,8 +31,24 @@ class DeleteAccountForm(forms.Form):
     )
 
 
+class AccessKeyForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("What it is for"), max_length=100, required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            ("token", gettext_lazy("Personal API token (Authorization: Bearer …)")),
+            ("app_password", gettext_lazy("App password (for reader apps: Google Reader and Fever)")),
+        ],
+    )
+
+
 def _settings_page(
-    request: HttpRequest, name_form: DisplayNameForm, delete_form: DeleteAccountForm, status: int = 200
+    request: HttpRequest,
+    name_form: DisplayNameForm,
+    delete_form: DeleteAccountForm,
+    status: int = 200,
+    new_secret: str | None = None,
+    key_form: AccessKeyForm | None = None,
 ) -> HttpResponse:
     return render(
         request,
@@ -41,6 +58,9 @@ def _settings_page(
             "delete_form": delete_form,
             "nav": "settings",
             "ban": account_queries.ban_of(request.user),
+            "keys": list(account_queries.access_keys(request.user)),
+            "key_form": key_form or AccessKeyForm(),
+            "new_secret": new_secret,
         },
         status=status,
     )
@@ -82,3 +102,33 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     account_actions.delete_account(user)
     messages.success(request, _("Your account has been deleted."))
     return redirect("web:home")
+
+
+def _name_form(request: HttpRequest) -> DisplayNameForm:
+    profile = account_queries.profile_of(request.user)
+    return DisplayNameForm(initial={"display_name": profile.display_name if profile else ""})
+
+
+@never_cache
+@login_required
+@require_POST
+def create_key(request: HttpRequest) -> HttpResponse:
+    form = AccessKeyForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, _name_form(request), DeleteAccountForm(), status=400, key_form=form)
+    try:
+        data = form.cleaned_data
+        _, secret = account_actions.create_access_key(request.user, data["kind"], data["name"])
+    except AccountRefused as exc:
+        form.add_error("name", str(exc))
+        return _settings_page(request, _name_form(request), DeleteAccountForm(), status=400, key_form=form)
+    return _settings_page(request, _name_form(request), DeleteAccountForm(), new_secret=secret)
+
+
+@never_cache
+@login_required
+@require_POST
+def revoke_key(request: HttpRequest, key_id: int) -> HttpResponse:
+    if account_actions.revoke_access_key(request.user, key_id):
+        messages.success(request, _("The key is revoked: it no longer signs anything in."))
+    return redirect("web:settings")

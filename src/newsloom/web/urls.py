@@ -31,6 +31,8 @@ urlpatterns = [
     path("me/read", reader_pages.read, name="read"),
     path("settings", account_pages.settings_page, name="settings"),
     path("settings/delete", account_pages.delete_account, name="delete_account"),
+    path("settings/keys", account_pages.create_key, name="create_key"),
+    path("settings/keys/<int:key_id>/revoke", account_pages.revoke_key, name="revoke_key"),
     # staff
     path("moderation", moderation_page.queue, name="moderation"),
     path("moderation/comment/<int:comment_id>", moderation_page.decide, name="moderate"),
