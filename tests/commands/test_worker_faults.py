@@ -93,11 +93,11 @@ class _Db:
             self.conn.close()
 
 
-def _stored(db: _Db) -> int:
+def _stored(db: _Db | _SqliteDb) -> int:
     return int(db.one("SELECT count(*) FROM articles_article WHERE status <> 'pending'"))
 
 
-def _done(db: _Db, huey_pending: int) -> bool:
+def _done(db: _Db | _SqliteDb, huey_pending: int) -> bool:
     return (
         huey_pending == 0
         and db.one("SELECT count(*) FROM articles_article WHERE status = 'pending' OR story_id IS NULL") == 0
@@ -139,7 +139,7 @@ def _drop_redis_clients() -> int:
     return killed
 
 
-def _check_consistency(db: _Db, web: MiniWeb) -> None:
+def _check_consistency(db: _Db | _SqliteDb, web: MiniWeb) -> None:
     expected = {a.url for a in web.articles}
     urls = [row[0] for row in db.rows("SELECT url FROM articles_article")]
     assert len(urls) == len(set(urls)), "an article was stored twice"
@@ -225,11 +225,20 @@ def test_three_workers_lose_nothing_under_kills_and_dropped_connections(
         huey.storage.conn.flushdb()
 
 
-def _sqlite_count(path: Path, sql: str) -> int:
-    import sqlite3
+class _SqliteDb:
+    """The same reads on the embedded default's SQLite file, read-only."""
 
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as conn:
-        return int(conn.execute(sql).fetchone()[0])
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        import sqlite3
+
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30) as conn:
+            return list(conn.execute(sql).fetchall())
+
+    def one(self, sql: str) -> Any:
+        return self.rows(sql)[0][0]
 
 
 def test_serve_hands_the_embedded_consumer_over_when_its_process_is_killed_mid_crawl(
@@ -237,7 +246,7 @@ def test_serve_hands_the_embedded_consumer_over_when_its_process_is_killed_mid_c
 ) -> None:
     env = {k: v for k, v in _crawl_env(cli_env).items() if k != "NEWSLOOM_DATABASE_URL"}  # the embedded default
     _subscribe(env, web, tmp_path)
-    database = Path(env["NEWSLOOM_DATA_DIR"]) / "newsloom.sqlite3"
+    db = _SqliteDb(Path(env["NEWSLOOM_DATA_DIR"]) / "newsloom.sqlite3")
     log = tmp_path / "serve.log"
     port = free_port()
     serve = _start(env, "serve", "--port", str(port), "--processes", "2", log=log)
@@ -246,14 +255,14 @@ def test_serve_hands_the_embedded_consumer_over_when_its_process_is_killed_mid_c
         return [int(pid) for pid in CONSUMER_LINE.findall(log.read_text(errors="replace"))]
 
     def stored() -> int:
-        return _sqlite_count(database, "SELECT count(*) FROM articles_article WHERE status = 'ok'")
+        return int(db.one("SELECT count(*) FROM articles_article WHERE status <> 'pending'"))
 
     def finished() -> bool:
-        return (
-            stored() == ARTICLES
-            and _sqlite_count(database, "SELECT count(*) FROM articles_article WHERE story_id IS NULL") == 0
-        )
+        return _done(db, huey.pending_count())
 
+    from newsloom.queue import make_huey
+
+    huey = make_huey(f"sqlite:///{Path(env['NEWSLOOM_DATA_DIR']) / 'queue.sqlite3'}")
     try:
         holder = wait_until(consumers, 60, "the queue consumer")[0]  # type: ignore[index]
         wait_until(lambda: stored() >= ARTICLES * 0.25, FINISH_TIMEOUT, "a quarter of the crawl")
@@ -262,9 +271,10 @@ def test_serve_hands_the_embedded_consumer_over_when_its_process_is_killed_mid_c
         wait_until(lambda: len(consumers()) >= 2, 60, "another web process to take the queue consumer over")
         assert consumers()[-1] != holder
         wait_until(finished, FINISH_TIMEOUT, "the crawl to complete after the takeover")
+        _check_consistency(db, web)
         print(
             f"serve: consumer {holder} killed at {killed_at} articles, {consumers()[-1]} took over; all "
-            f"{ARTICLES} stored and in stories"
+            f"{ARTICLES} stored, placed and enriched"
         )
     finally:
         serve.send_signal(signal.SIGTERM)
