@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/newsloom
 
-.PHONY: demo test test-sqlite test-postgres test-wheel lint install chromium newsboat wrk bench clean
+.PHONY: demo test test-sqlite test-postgres test-wheel lint install chromium newsboat deploy-tools wrk bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ newsboat:
 	  echo "installing Debian's newsboat for the Google Reader API tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq newsboat >/dev/null; }
 
+# Debian's nginx and systemd: tests/test_deploy_docs.py runs `nginx -t` and `systemd-analyze verify` on docs/deploy/.
+deploy-tools:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "installing Debian's nginx for the deploy docs' test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	@command -v systemd-analyze >/dev/null 2>&1 || { \
+	  echo "installing Debian's systemd for the deploy docs' test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null; }
+
 # Debian's wrk, the load generator of bench/pages.py (which falls back to Python clients without it); no test needs it.
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -42,7 +51,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test-sqlite: $(STAMP) chromium newsboat
+test-sqlite: $(STAMP) chromium newsboat deploy-tools
 	$(BIN)/pytest
 
 # The database-backed tests again on PostgreSQL (the core and demo tests touch no database).

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from huey import PriorityRedisHuey, SqliteHuey
 
-from newsloom.queue import claim, make_huey, release
+from newsloom.queue import LOCK_STALE, claim, exclusive, make_huey, release
 
 
 def test_sqlite_queue_commits_without_fsync_and_stores_no_results(tmp_path: Path) -> None:
@@ -43,3 +44,25 @@ def test_redis_queue_has_priorities_and_no_results() -> None:
 def test_unknown_queue_urls_are_refused() -> None:
     with pytest.raises(ValueError, match="NEWSLOOM_QUEUE_URL"):
         make_huey("amqp://127.0.0.1/")
+
+
+def test_a_held_lock_is_renewed_while_its_work_runs(tmp_path: Path) -> None:
+    huey = make_huey(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    with exclusive(huey, "pass", stale_after=0.6) as mine:
+        assert mine
+        for _ in range(6):  # 1.5 s, well past stale_after: the heartbeat keeps the lock fresh
+            time.sleep(0.25)
+            assert not claim(huey, "newsloom:lock:pass", stale_after=0.6)
+    assert claim(huey, "newsloom:lock:pass", stale_after=0.6)  # released on leaving
+
+
+def test_a_dead_holders_lock_is_taken_over_within_a_minute(tmp_path: Path) -> None:
+    """A process SIGKILLed while it held the story lock never releases it; its last heartbeat ages out in
+    LOCK_STALE (60 s), not the quarter of an hour that stopped every story pass after a killed worker."""
+    huey = make_huey(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    huey.put("newsloom:lock:stories", time.time() - LOCK_STALE - 1)  # what a killed holder leaves behind
+    with exclusive(huey, "stories") as mine:
+        assert mine
+    huey.put("newsloom:lock:stories", time.time() - LOCK_STALE + 10)  # a holder that beat 50 s ago may be alive
+    with exclusive(huey, "stories") as mine:
+        assert not mine

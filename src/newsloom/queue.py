@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +12,8 @@ from urllib.parse import urlsplit
 
 from huey import Huey, PriorityRedisHuey, SqliteHuey
 from huey.storage import SqliteStorage
+
+log = logging.getLogger(__name__)
 
 
 class QueueFileStorage(SqliteStorage):
@@ -54,13 +58,38 @@ def release(huey: Huey, key: str) -> None:
     huey.get(key)
 
 
+#: a lock whose holder has not renewed it for this long is taken over: its holder died (a SIGKILL, a lost machine)
+LOCK_STALE = 60.0
+#: how often a holder renews its lock's time, from a thread of its own, while its work runs
+LOCK_HEARTBEAT = 10.0
+
+
 @contextmanager
-def exclusive(huey: Huey, name: str, *, stale_after: float = 900) -> Iterator[bool]:
-    """``with exclusive(huey, "stories") as mine:`` — one holder across all processes; others get False."""
+def exclusive(huey: Huey, name: str, *, stale_after: float = LOCK_STALE) -> Iterator[bool]:
+    """``with exclusive(huey, "stories") as mine:`` — one holder across all processes; others get False.
+
+    While held, a heartbeat thread renews the lock's time every ``stale_after / 6`` seconds (at most LOCK_HEARTBEAT),
+    so a pass that runs for many minutes keeps its lock, and a holder that died loses it ``stale_after`` seconds
+    later rather than blocking every other process's story passes for a quarter of an hour."""
     key = f"newsloom:lock:{name}"
-    mine = claim(huey, key, stale_after=stale_after)
+    if not claim(huey, key, stale_after=stale_after):
+        yield False
+        return
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(huey, key, stop, min(LOCK_HEARTBEAT, stale_after / 6)),
+                            name=f"newsloom-lock-{name}", daemon=True)
+    beat.start()
     try:
-        yield mine
+        yield True
     finally:
-        if mine:
-            release(huey, key)
+        stop.set()
+        beat.join()
+        release(huey, key)
+
+
+def _heartbeat(huey: Huey, key: str, stop: threading.Event, every: float) -> None:
+    while not stop.wait(every):
+        try:
+            huey.put(key, time.time())
+        except Exception:  # the queue is unreachable for now (a restart, dropped clients): the next beat tries again
+            log.warning("could not renew the queue lock %s", key, exc_info=True)

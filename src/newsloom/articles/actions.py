@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import lxml.html
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 MAX_ATTEMPTS = 4
 RETRY_BASE = timedelta(seconds=20)
+RECONNECT_RETRY = timedelta(seconds=5)  # the database connection broke mid-ingest: try again on a new one this soon
 FUTURE_SLACK = timedelta(hours=12)
 SUMMARY_CHARS = 5000  # the feed's summary kept as plain text, cut to this
 
@@ -193,9 +194,31 @@ def ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | N
     try:
         return _ingest_article(aid, fetcher=fetcher, detector=detector, extractor=extractor)
     except Exception as exc:
+        if connection_lost(exc):  # not the article's fault: it stays pending, and the task tries again
+            log.warning("article %s: the database connection was lost (%s); trying again", aid, exc)
+            return IngestOutcome(aid, "retry", retry_in=RECONNECT_RETRY, detail=str(exc), code="database-lost")
         log.exception("unexpected error ingesting article %s", aid)
         return record_internal_error(aid, InternalError(f"internal error: {type(exc).__name__}: {exc}"),
                                      detector=detector)
+
+
+#: PostgreSQL's SQLSTATEs for a connection that went away: class 08 (connection exception), and the server shutting
+#: the backend down (57P01 admin shutdown, as from pg_terminate_backend; 57P02 crash; 57P03 not accepting connections)
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` came from the database connection breaking (its backend terminated, the server restarted or
+    failed over) rather than from the statement. Told by the driver's error, not by the connection afterwards:
+    Django's health check may already have replaced it with a good one. Otherwise the task would record the failure
+    as the article's outcome, a transient fault kept as feed-only for good. SQLite has no connection to lose."""
+    if connection.vendor != "postgresql" or not isinstance(exc, (OperationalError, InterfaceError)):
+        return False
+    state = getattr(exc.__cause__, "sqlstate", None)
+    if isinstance(exc, InterfaceError) or state is None or state.startswith(_LOST_STATES):
+        connection.close()  # the next query opens a new one
+        return True
+    return False
 
 
 def record_internal_error(aid: str, error: NewsloomError, *, detector: LanguageDetector | None = None) -> IngestOutcome:
@@ -245,6 +268,8 @@ def _ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | 
     except (PermanentFetchError, ExtractionError) as exc:
         return keep_feed_content(aid, exc, detector=detector)
     except Exception as exc:  # a bug in a step must not leave the article pending with no attempt recorded
+        if connection_lost(exc):
+            raise
         log.exception("unexpected error ingesting %s", article.url)
         return record_internal_error(aid, InternalError(f"internal error: {type(exc).__name__}: {exc}"),
                                      detector=detector)
