@@ -55,7 +55,7 @@ test-sqlite: $(STAMP) chromium newsboat deploy-tools
 	$(BIN)/pytest
 
 # The database-backed tests again on PostgreSQL (the core and demo tests touch no database).
-test-postgres: $(STAMP) newsboat
+test-postgres: $(STAMP) newsboat deploy-tools
 	NEWSLOOM_DATABASE_URL=$(PG_URL) $(BIN)/pytest --ignore=tests/core --ignore=tests/demo -m "not browser"
 
 # The package works bare: the wheel built, installed with no extras into a fresh venv under a temporary folder, every
