@@ -141,7 +141,7 @@ def signed_in_pages(data: Hostile) -> dict[str, str]:
 # posted to by the browser tests of the comment and reader features
 FORM_TARGETS = {
     "web:post_comment", "web:edit_comment", "web:delete_comment", "web:report_comment", "web:follow", "web:save",
-    "web:mute", "web:read", "web:delete_account", "web:moderate", "web:ban",
+    "web:mute", "web:read", "web:delete_account", "web:moderate", "web:ban", "web:create_key", "web:revoke_key",
 }  # fmt: skip
 
 
