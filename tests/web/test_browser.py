@@ -121,12 +121,13 @@ def test_more_stories_loads_in_place_and_moves_focus(live_demo: Any, page: Any,
     page.goto(live_demo.url + "/en/")
     assert page.locator(".card").count() == 8
     page.get_by_role("link", name="More stories").click()
-    page.wait_for_function("document.querySelectorAll('.card').length === 16")
+    # locator waits, not wait_for_function: the site's CSP forbids the eval that a string predicate needs
+    page.locator(".card").nth(15).wait_for()
+    assert page.locator(".card").count() == 16
     assert page.url.endswith("/en/")  # no navigation: appended in place
     # htmx moves focus on afterSettle, a settle delay after the cards are swapped in: wait for it
     # rather than racing it (CI once read the focus between the swap and the settle).
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.closest('.story-list.more') !== null",
+    page.locator(".story-list.more:focus-within").wait_for(
         timeout=5000)  # raises, failing the test, when focus never moves to the new stories
 
 
