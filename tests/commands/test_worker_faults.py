@@ -10,6 +10,7 @@ process is SIGKILLed mid-crawl, the other takes the consumer over and the crawl 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -63,6 +64,35 @@ def _crawl_env(cli_env: dict[str, str]) -> dict[str, str]:
 def _start(env: dict[str, str], *args: str, log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen([sys.executable, "-m", "newsloom", *args], env=env, stdout=out, stderr=out)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (its extraction processes and their forkserver)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _sigkill(pid: int, orphans: list[int]) -> None:
+    """SIGKILL ``pid``; its extraction processes outlive it (docs/deploy.md, "Faults"): noted, to end them after."""
+    orphans.extend(_descendants(pid))
+    os.kill(pid, signal.SIGKILL)
+
+
+def _end(orphans: list[int]) -> None:
+    for pid in orphans:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 class _Db:
@@ -184,13 +214,14 @@ def test_three_workers_lose_nothing_under_kills_and_dropped_connections(
     args = [("worker",), ("worker", "--no-scheduler"), ("worker", "--no-scheduler")]
     workers = [_start(env, *args[i], log=logs[i]) for i in range(3)]
     faults: dict[str, Any] = {}
+    orphans: list[int] = []
     try:
         started = time.monotonic()
         while time.monotonic() - started < FINISH_TIMEOUT:
             time.sleep(1)
             stored = _stored(db)
             if "kill" not in faults and stored >= ARTICLES * 0.25:
-                workers[0].send_signal(signal.SIGKILL)  # the one with the schedule, mid-task
+                _sigkill(workers[0].pid, orphans)  # the one with the schedule, mid-task
                 workers[0].wait()
                 workers[0] = _start(env, *args[0], log=logs[0])
                 faults["kill"] = stored
@@ -223,6 +254,7 @@ def test_three_workers_lose_nothing_under_kills_and_dropped_connections(
                 w.kill()
         db.close()
         huey.storage.conn.flushdb()
+        _end(orphans)
 
 
 class _SqliteDb:
@@ -263,11 +295,12 @@ def test_serve_hands_the_embedded_consumer_over_when_its_process_is_killed_mid_c
     from newsloom.queue import make_huey
 
     huey = make_huey(f"sqlite:///{Path(env['NEWSLOOM_DATA_DIR']) / 'queue.sqlite3'}")
+    orphans: list[int] = []
     try:
         holder = wait_until(consumers, 60, "the queue consumer")[0]  # type: ignore[index]
         wait_until(lambda: stored() >= ARTICLES * 0.25, FINISH_TIMEOUT, "a quarter of the crawl")
         killed_at = stored()
-        os.kill(holder, signal.SIGKILL)
+        _sigkill(holder, orphans)
         wait_until(lambda: len(consumers()) >= 2, 60, "another web process to take the queue consumer over")
         assert consumers()[-1] != holder
         wait_until(finished, FINISH_TIMEOUT, "the crawl to complete after the takeover")
@@ -282,3 +315,4 @@ def test_serve_hands_the_embedded_consumer_over_when_its_process_is_killed_mid_c
             serve.wait(timeout=60)
         except subprocess.TimeoutExpired:
             serve.kill()
+        _end(orphans)
