@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from newsloom.errors import (
     FetchError,
+    HostBusy,
     HTTPStatusError,
     PermanentFetchError,
     RateLimited,
@@ -200,6 +201,8 @@ class RobotsCache:
         now = self._clock()
         try:
             text = load(robots_url)
+        except HostBusy:  # nothing was asked: the host was only busy, and the page waits for another turn
+            raise
         except RateLimited as exc:
             return _Entry(now + max(self.error_ttl, exc.retry_after or 0), error=exc)
         except (HTTPStatusError, PermanentFetchError):
