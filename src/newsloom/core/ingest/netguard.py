@@ -97,7 +97,7 @@ def resolve_within(resolver: Resolver, host: str, port: int, timeout: float | No
         return list(future.result(timeout=max(0.0, timeout)))
     except concurrent.futures.TimeoutError:
         future.cancel()  # still queued behind other look-ups: it never starts
-        raise FetchTimeout(f"the DNS look-up of {host} took longer than {timeout:g} s") from None
+        raise FetchTimeout(f"the DNS look-up of {host} took longer than {round(timeout, 1):g} s") from None
 
 
 def split_url(url: str) -> tuple[str, str, int]:
