@@ -166,3 +166,30 @@ def test_without_host_wait_a_fetch_waits_for_the_slot(server: LocalServer) -> No
         second = pool.submit(fetcher.fetch, server.url("/slow"))  # a feed poll: no host_wait, it waits its turn
         threading.Timer(0.3, gate.set).start()
         assert first.result(20).status == 200 and second.result(20).status == 200
+
+
+def test_a_page_waiting_for_its_hosts_robots_txt_gives_up_too(server: LocalServer) -> None:
+    """Another thread is reading the host's slow robots.txt: a page with ``host_wait`` does not wait for it."""
+    gate = threading.Event()
+
+    def slow_robots(req: Request) -> Response:
+        gate.wait(10)
+        return Response(200, "User-agent: *\nDisallow:\n", {"Content-Type": "text/plain"})
+
+    server.route("/robots.txt", slow_robots)
+    url = server.serve("/news/1", "<p>one</p>")
+    with (
+        Fetcher(policy(per_host_concurrency=4, obey_robots=True, timeout=10.0)) as fetcher,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        first = pool.submit(fetcher.fetch, url)  # a feed poll: it reads robots.txt and waits for it
+        while server.hits["/robots.txt"] == 0:
+            threading.Event().wait(0.01)
+        try:
+            with pytest.raises(HostBusy, match=r"its robots\.txt was still being read after 0\.1 s"):
+                fetcher.fetch(url, host_wait=0.1)
+        finally:
+            gate.set()
+        assert first.result(20).status == 200
+        assert fetcher.fetch(url, host_wait=0.1).status == 200
+    assert server.hits["/robots.txt"] == 1 and server.hits["/news/1"] == 2

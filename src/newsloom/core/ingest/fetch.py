@@ -7,11 +7,13 @@ Every hop (the first request and each redirect, which we follow ourselves) is ch
 checked against the host's robots.txt, and made inside a ``HostLimiter`` slot for its ``host:port`` (at most
 ``per_host_concurrency`` in flight, starts ``max(per_host_delay, Crawl-delay)`` apart). Before reading a body the
 address the socket actually reached is checked too (``netguard.check_peer``), which defeats DNS rebinding. With
-``host_wait`` a fetch waits at most that long for its host's slot and then raises ``HostBusy`` (nothing was sent), so
-the caller can queue it again and serve other hosts meanwhile (``FetchPolicy.host_wait`` is the value for pages).
+``host_wait`` a fetch waits at most that long for its host's slot (or for another thread reading the host's
+robots.txt) and then raises ``HostBusy`` (nothing was sent), so the caller can queue it again and serve other hosts
+meanwhile (``FetchPolicy.host_wait`` is the value for pages).
 
-The host name's DNS look-up is bounded too: it runs in a small shared thread pool (``netguard.resolve_within``) and
-a look-up slower than ``connect_timeout`` is a ``FetchTimeout``.
+DNS look-ups are bounded too: the URL check's runs in a small shared thread pool (``netguard.resolve_within``) and
+one slower than ``connect_timeout`` is a ``FetchTimeout``; the connection's own look-up keeps to the exchange's
+deadline (``deadline``).
 
 A body is read raw and decoded here, incrementally, so the ``max_bytes`` cap applies to the decompressed size and a
 gzip bomb stops at the cap. ``timeout`` is a deadline for each HTTP exchange — connecting, the response headers and
@@ -215,7 +217,7 @@ class Fetcher:
         spacing = self.policy.per_host_delay if delay is None else delay
         if robots:
             rules = self.robots.rules_for(url, lambda robots_url: self._load_robots(robots_url, delay, concurrency,
-                                                                                     wait))
+                                                                                     wait), wait=wait)
             if not rules.allowed(url):
                 raise RobotsDisallowed(f"{label} is disallowed for {self.policy.user_agent} by robots.txt", url=url)
             spacing = max(spacing, rules.crawl_delay or 0.0)
