@@ -33,6 +33,7 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "NEWSLOOM_FETCH_PER_HOST_CONCURRENCY": ("2", "simultaneous requests to one host"),
     "NEWSLOOM_FETCH_PER_HOST_DELAY": ("1.0", "seconds between request starts to one host"),
     "NEWSLOOM_FETCH_TIMEOUT": ("30", "seconds for one whole request: connect, headers and body together"),
+    "NEWSLOOM_FETCH_HOST_WAIT": ("2", "seconds a page waits for a free slot of its host before it is queued again"),
     "NEWSLOOM_FETCH_MAX_BYTES": ("10485760", "largest response body accepted, after decompression"),
     "NEWSLOOM_FEED_DISABLE_AFTER": ("20", "consecutive failures after which a feed is disabled"),
     "NEWSLOOM_LANGUAGES": ("en,de,fr,es,it,pt,nl", "languages the language detector chooses among"),
@@ -233,6 +234,7 @@ class Config:
     per_host_concurrency: int
     per_host_delay: float
     fetch_timeout: float
+    fetch_host_wait: float
     fetch_max_bytes: int
     feed_disable_after: int
     languages: tuple[str, ...]
@@ -280,6 +282,7 @@ class Config:
             per_host_concurrency=max(1, int(env.get("NEWSLOOM_FETCH_PER_HOST_CONCURRENCY") or 2)),
             per_host_delay=max(0.0, float(env.get("NEWSLOOM_FETCH_PER_HOST_DELAY") or 1.0)),
             fetch_timeout=float(env.get("NEWSLOOM_FETCH_TIMEOUT") or 30),
+            fetch_host_wait=max(0.0, float(env.get("NEWSLOOM_FETCH_HOST_WAIT") or 2)),
             fetch_max_bytes=int(env.get("NEWSLOOM_FETCH_MAX_BYTES") or 10 * 1024 * 1024),
             feed_disable_after=int(env.get("NEWSLOOM_FEED_DISABLE_AFTER") or 20),
             languages=tuple(x.strip() for x in languages.split(",") if x.strip()),

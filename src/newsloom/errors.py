@@ -6,10 +6,13 @@ short stable slug stored with a feed's or article's health; ``str(error)`` is th
     NewsloomError
      ├── FetchError                     anything that went wrong getting a URL
      │    ├── TransientFetchError       try again later, with backoff
-     │    │    ├── FetchTimeout         connect, read or total time limit hit (also a slow drip)
+     │    │    ├── FetchTimeout         connect, read or total time limit hit (also a slow drip, a
+     │    │    │                        DNS look-up slower than the connect timeout)
      │    │    ├── ConnectionFailed     DNS failure, connection refused or reset, TLS failure
      │    │    ├── ServerError          HTTP 5xx
-     │    │    └── RateLimited          HTTP 429 (or 503 with Retry-After); ``retry_after`` in seconds
+     │    │    ├── RateLimited          HTTP 429 (or 503 with Retry-After); ``retry_after`` in seconds
+     │    │    └── HostBusy             no free slot for the host within the wait budget: nothing was sent, so
+     │    │                             it is no failure; the page is queued again, no attempt or error recorded
      │    └── PermanentFetchError       retrying the same request will not help
      │         ├── InvalidURL           not http(s), no host, unparsable
      │         ├── BlockedAddress       the host resolves to a private, loopback or link-local address
@@ -85,6 +88,15 @@ class RateLimited(TransientFetchError):
         super().__init__(message, url=url)
         self.status = status
         self.retry_after = retry_after
+
+
+class HostBusy(TransientFetchError):
+    """No free slot for the host (``hostlimit``) within the caller's wait budget: the request was never made.
+
+    Raised so a worker thread moves on to other hosts' work instead of waiting behind one slow host; the caller
+    queues the work again later and records neither an attempt nor an error."""
+
+    code = "host-busy"
 
 
 class PermanentFetchError(FetchError):

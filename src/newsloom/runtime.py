@@ -41,6 +41,7 @@ def fetch_policy(cfg: Config | None = None) -> FetchPolicy:
         per_host_concurrency=cfg.per_host_concurrency,
         per_host_delay=cfg.per_host_delay,
         timeout=cfg.fetch_timeout,
+        host_wait=cfg.fetch_host_wait,
         max_bytes=cfg.fetch_max_bytes,
     )
 

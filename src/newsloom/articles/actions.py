@@ -7,6 +7,7 @@ is harmless: a URL already known is skipped, an article no longer pending is lef
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,7 @@ from newsloom.core.text import content_hash, normalize_whitespace, word_count
 from newsloom.core.urls import article_id
 from newsloom.errors import (
     ExtractionError,
+    HostBusy,
     InternalError,
     NewsloomError,
     PermanentFetchError,
@@ -50,6 +52,13 @@ RETRY_BASE = timedelta(seconds=20)
 RECONNECT_RETRY = timedelta(seconds=5)  # the database connection broke mid-ingest: try again on a new one this soon
 FUTURE_SLACK = timedelta(hours=12)
 SUMMARY_CHARS = 5000  # the feed's summary kept as plain text, cut to this
+HOST_BUSY_RETRY = 2.0  # seconds, about: a page whose host had no free slot is queued again this much later
+
+
+def host_busy_retry() -> timedelta:
+    """When to try a page again whose host was busy: HOST_BUSY_RETRY, spread by half either way so the pages put
+    back together do not all come back at once."""
+    return timedelta(seconds=HOST_BUSY_RETRY * (0.5 + random.random()))
 
 
 @dataclass(frozen=True)
@@ -252,9 +261,12 @@ def _ingest_article(aid: str, *, fetcher: Fetcher, detector: LanguageDetector | 
             accept=HTML_ACCEPT,
             host_delay=feed.fetch_delay if feed else None,
             host_concurrency=feed.fetch_concurrency if feed else None,
+            host_wait=fetcher.policy.host_wait,
         )
         extracted = extractor(page.content, url=page.final_url, charset=page.charset, detector=detector,
                               exclude=_outlet_names(article))
+    except HostBusy as exc:  # nothing was sent: not an attempt; the page waits for a turn while others are served
+        return IngestOutcome(aid, "retry", retry_in=host_busy_retry(), detail=str(exc), code=exc.code)
     except TransientFetchError as exc:
         attempts = article.attempts + 1
         if attempts < MAX_ATTEMPTS:

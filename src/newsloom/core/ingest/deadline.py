@@ -13,6 +13,9 @@ transport around it): a connect, read or write gets ``min(its own timeout, time 
 raises the matching httpcore timeout at once. A timer also shuts down every socket the exchange used at the deadline,
 which wakes an operation blocked inside the TLS library. The server's address is read once, right after connecting,
 so a connection reset later never makes asking for it fail (``getpeername`` raises ENOTCONN on a reset socket).
+
+The host name is looked up here too, under the same deadline (``netguard.resolve_within``: ``socket.getaddrinfo``
+takes no timeout of its own), and its addresses are tried in order, as ``socket.create_connection`` would.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from contextvars import ContextVar
 
 import httpcore
 import httpx
+
+from newsloom.core.ingest.netguard import Resolver, parse_ip, resolve_within, system_resolver
+from newsloom.errors import FetchTimeout
 
 __all__ = ["Deadline", "DeadlineBackend", "deadline_transport"]
 
@@ -131,8 +137,9 @@ class _DeadlineStream(httpcore.NetworkStream):
 class DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's own socket backend with every operation bounded by the current ``Deadline`` (if any)."""
 
-    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+    def __init__(self, inner: httpcore.NetworkBackend | None = None, *, resolver: Resolver | None = None) -> None:
         self._inner = inner or httpcore.SyncBackend()
+        self._resolver = resolver or system_resolver
 
     def connect_tcp(
         self,
@@ -142,9 +149,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[typing.Any] | None = None,
     ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host, port, _bounded(timeout, httpcore.ConnectTimeout, None), local_address, socket_options
-        )
+        stream = self._connect(host, port, timeout, local_address, socket_options)
         try:
             server_addr = stream.get_extra_info("server_addr")
         except OSError as exc:  # reset before we could even ask
@@ -156,6 +161,28 @@ class DeadlineBackend(httpcore.NetworkBackend):
             deadline.watch(wrapped.get_extra_info("socket"))
         return wrapped
 
+    def _connect(self, host: str, port: int, timeout: float | None, local_address: str | None,
+                 socket_options: typing.Iterable[typing.Any] | None) -> httpcore.NetworkStream:
+        if parse_ip(host) is not None:
+            return self._inner.connect_tcp(
+                host, port, _bounded(timeout, httpcore.ConnectTimeout, None), local_address, socket_options
+            )
+        try:
+            addresses = resolve_within(self._resolver, host, port, _bounded(timeout, httpcore.ConnectTimeout, None))
+        except FetchTimeout as exc:
+            raise httpcore.ConnectTimeout(exc.message) from exc
+        except (OSError, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"the host name {host} does not resolve ({exc})") from exc
+        failure: Exception = httpcore.ConnectError(f"the host name {host} has no addresses")
+        options = list(socket_options or ())
+        for address in dict.fromkeys(addresses):
+            bounded = _bounded(timeout, httpcore.ConnectTimeout, None)  # none left: the deadline's timeout, at once
+            try:
+                return self._inner.connect_tcp(address, port, bounded, local_address, options)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        raise failure
+
     def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: typing.Iterable[typing.Any] | None = None
     ) -> httpcore.NetworkStream:
@@ -166,7 +193,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
 
 
 class _DeadlineTransport(httpx.HTTPTransport):
-    def __init__(self, limits: httpx.Limits) -> None:
+    def __init__(self, limits: httpx.Limits, resolver: Resolver | None) -> None:
         super().__init__(limits=limits, trust_env=False)
         # httpx builds the same pool with httpcore's default backend and no way to pass another one.
         self._pool = httpcore.ConnectionPool(
@@ -174,10 +201,11 @@ class _DeadlineTransport(httpx.HTTPTransport):
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
-            network_backend=DeadlineBackend(),
+            network_backend=DeadlineBackend(resolver=resolver),
         )
 
 
-def deadline_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
-    """An httpx transport (HTTP/1.1, no proxy) whose sockets keep to the current ``Deadline``."""
-    return _DeadlineTransport(limits)
+def deadline_transport(limits: httpx.Limits, *, resolver: Resolver | None = None) -> httpx.HTTPTransport:
+    """An httpx transport (HTTP/1.1, no proxy) whose sockets keep to the current ``Deadline``; ``resolver`` looks
+    host names up for connecting (the system's by default)."""
+    return _DeadlineTransport(limits, resolver)

@@ -6,7 +6,14 @@
 Every hop (the first request and each redirect, which we follow ourselves) is checked by ``netguard.check_url``,
 checked against the host's robots.txt, and made inside a ``HostLimiter`` slot for its ``host:port`` (at most
 ``per_host_concurrency`` in flight, starts ``max(per_host_delay, Crawl-delay)`` apart). Before reading a body the
-address the socket actually reached is checked too (``netguard.check_peer``), which defeats DNS rebinding.
+address the socket actually reached is checked too (``netguard.check_peer``), which defeats DNS rebinding. With
+``host_wait`` a fetch waits at most that long for its host's slot (or for another thread reading the host's
+robots.txt) and then raises ``HostBusy`` (nothing was sent), so the caller can queue it again and serve other hosts
+meanwhile (``FetchPolicy.host_wait`` is the value for pages).
+
+DNS look-ups are bounded too: the URL check's runs in a small shared thread pool (``netguard.resolve_within``) and
+one slower than ``connect_timeout`` is a ``FetchTimeout``; the connection's own look-up keeps to the exchange's
+deadline (``deadline``).
 
 A body is read raw and decoded here, incrementally, so the ``max_bytes`` cap applies to the decompressed size and a
 gzip bomb stops at the cap. ``timeout`` is a deadline for each HTTP exchange — connecting, the response headers and
@@ -65,6 +72,7 @@ class FetchPolicy:
     max_bytes: int = 10 * 1024 * 1024  # body cap, measured after decompression (also guards gzip bombs)
     max_redirects: int = 5
     obey_robots: bool = True
+    host_wait: float | None = 2.0  # seconds a page fetch waits for its host's slot before HostBusy (None: no limit)
 
 
 @dataclass(frozen=True)
@@ -146,25 +154,29 @@ class Fetcher:
         self._client.close()
 
     def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = "*/*",
-              host_delay: float | None = None, host_concurrency: int | None = None) -> FetchResult:
-        """GET ``url`` politely; raise a ``FetchError`` subclass on any failure (see the module docstring)."""
+              host_delay: float | None = None, host_concurrency: int | None = None,
+              host_wait: float | None = None) -> FetchResult:
+        """GET ``url`` politely; raise a ``FetchError`` subclass on any failure (see the module docstring).
+
+        ``host_wait``: seconds to wait for a free slot of the host before ``HostBusy``; None waits as long as it
+        takes."""
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._get(url, headers, delay=host_delay, concurrency=host_concurrency,
+        return self._get(url, headers, delay=host_delay, concurrency=host_concurrency, wait=host_wait,
                          max_bytes=self.policy.max_bytes, truncate=False, robots=self.policy.obey_robots)
 
     def _get(self, url: str, headers: dict[str, str], *, delay: float | None, concurrency: int | None,
-             max_bytes: int, truncate: bool, robots: bool) -> FetchResult:
+             wait: float | None, max_bytes: int, truncate: bool, robots: bool) -> FetchResult:
         started = time.monotonic()
         hop_url, seen = url, {url}
         redirects: list[str] = []
         while True:
             label = hop_url if hop_url == url else f"{hop_url} (redirected from {url})"
-            hop = self._hop(hop_url, label, headers, delay=delay, concurrency=concurrency, max_bytes=max_bytes,
-                            truncate=truncate, robots=robots)
+            hop = self._hop(hop_url, label, headers, delay=delay, concurrency=concurrency, wait=wait,
+                            max_bytes=max_bytes, truncate=truncate, robots=robots)
             if hop.location is None:
                 break
             if hop.location in seen:
@@ -191,25 +203,27 @@ class Fetcher:
         return f"{host}:{port}".lower() in self._trusted
 
     def _hop(self, url: str, label: str, headers: dict[str, str], *, delay: float | None, concurrency: int | None,
-             max_bytes: int, truncate: bool, robots: bool) -> _Hop:
+             wait: float | None, max_bytes: int, truncate: bool, robots: bool) -> _Hop:
         _scheme, host, port = split_url(url)
         trusted = self._trusted_host(url)
         try:
             check_url(url, allow_private=self.policy.allow_private or trusted, resolver=self._resolver,
-                      networks=self._networks)
+                      networks=self._networks,
+                      resolve_timeout=min(self.policy.connect_timeout, self.policy.timeout))
         except (BlockedAddress, InvalidURL) as exc:
             if label == url:
                 raise
             raise type(exc)(exc.message.replace(url, label, 1), url=url) from exc
-        wait = self.policy.per_host_delay if delay is None else delay
+        spacing = self.policy.per_host_delay if delay is None else delay
         if robots:
-            rules = self.robots.rules_for(url, lambda robots_url: self._load_robots(robots_url, delay, concurrency))
+            rules = self.robots.rules_for(url, lambda robots_url: self._load_robots(robots_url, delay, concurrency,
+                                                                                     wait), wait=wait)
             if not rules.allowed(url):
                 raise RobotsDisallowed(f"{label} is disallowed for {self.policy.user_agent} by robots.txt", url=url)
-            wait = max(wait, rules.crawl_delay or 0.0)
+            spacing = max(spacing, rules.crawl_delay or 0.0)
         limit = self.policy.per_host_concurrency if concurrency is None else concurrency
         host_key = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        with self.limiter.slot(host_key.lower(), concurrency=limit, delay=wait):
+        with self.limiter.slot(host_key.lower(), concurrency=limit, delay=spacing, wait=wait):
             return self._exchange(url, label, headers, trusted=trusted, max_bytes=max_bytes, truncate=truncate)
 
     def _exchange(self, url: str, label: str, headers: dict[str, str], *, trusted: bool, max_bytes: int,
@@ -289,9 +303,10 @@ class Fetcher:
             raise ConnectionFailed(f"{label} sent a body that could not be decoded ({exc})", url=url) from exc
         return bytes(content)
 
-    def _load_robots(self, robots_url: str, delay: float | None, concurrency: int | None) -> str:
+    def _load_robots(self, robots_url: str, delay: float | None, concurrency: int | None,
+                     wait: float | None) -> str:
         result = self._get(robots_url, {"Accept": "text/plain, */*;q=0.5"}, delay=delay, concurrency=concurrency,
-                           max_bytes=ROBOTS_MAX_BYTES, truncate=True, robots=False)
+                           wait=wait, max_bytes=ROBOTS_MAX_BYTES, truncate=True, robots=False)
         return result.content.decode(result.charset or "utf-8", errors="replace")
 
 

@@ -6,6 +6,10 @@
 and machines: each slot is a lease in a Redis sorted set that expires on its own, so a crashed worker cannot hold a
 slot forever, and the next allowed start time per host is a shared Redis key. Both use the host as given; the fetcher
 passes ``host:port``.
+
+``wait`` bounds how long a caller waits, for a free slot and for its start time together: past it, ``slot`` raises
+``HostBusy`` without taking a slot or reserving a start, so a queue thread can put the work back and serve other
+hosts rather than wait behind one slow host. ``wait=None`` waits as long as it takes.
 """
 
 from __future__ import annotations
@@ -20,11 +24,19 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from newsloom.errors import HostBusy
+
 
 class HostLimiter(Protocol):
-    def slot(self, host: str, *, concurrency: int, delay: float) -> AbstractContextManager[None]:
-        """Wait for a free slot for ``host`` and for its next allowed start time; hold the slot inside the block."""
+    def slot(self, host: str, *, concurrency: int, delay: float,
+             wait: float | None = None) -> AbstractContextManager[None]:
+        """Wait for a free slot for ``host`` and for its next allowed start time; hold the slot inside the block.
+        With ``wait``, raise ``HostBusy`` when both are not had within that many seconds."""
         ...
+
+
+def busy(host: str, wait: float) -> HostBusy:
+    return HostBusy(f"{host} is busy: no free request slot within {wait:g} s; the request is put back for later")
 
 
 @dataclass
@@ -46,15 +58,23 @@ class LocalHostLimiter:
             return self._hosts.setdefault(host.lower(), _HostState())
 
     @contextlib.contextmanager
-    def slot(self, host: str, *, concurrency: int, delay: float) -> Iterator[None]:
+    def slot(self, host: str, *, concurrency: int, delay: float, wait: float | None = None) -> Iterator[None]:
         state = self._state(host)
         limit = max(1, concurrency)
+        give_up = None if wait is None else time.monotonic() + max(0.0, wait)
         with state.cond:
             while state.active >= limit:
-                state.cond.wait()
-            state.active += 1
+                if give_up is None:
+                    state.cond.wait()
+                elif (left := give_up - time.monotonic()) > 0:
+                    state.cond.wait(left)
+                else:
+                    raise busy(host, wait or 0.0)
             now = time.monotonic()
             start = max(now, state.next_start)
+            if give_up is not None and start > give_up:  # its turn comes too late: leave the slot to another
+                raise busy(host, wait or 0.0)
+            state.active += 1
             state.next_start = start + max(0.0, delay)
         try:
             if start > now:
@@ -63,7 +83,7 @@ class LocalHostLimiter:
         finally:
             with state.cond:
                 state.active -= 1
-                state.cond.notify()
+                state.cond.notify_all()  # a waiter that has just given up must not swallow the wake-up
 
 
 # Take a lease if fewer than ARGV[1] live leases exist. KEYS[1]: the lease set. ARGV: limit, lease ms, token.
@@ -79,11 +99,16 @@ end
 return 0
 """
 
-# Reserve the next start time. KEYS[1]: the next-start key. ARGV: delay ms. Returns ms to wait before starting.
+# Reserve the next start time. KEYS[1]: the next-start key. ARGV: delay ms, the longest wait in ms (-1: any).
+# Returns ms to wait before starting, or -1 (nothing reserved) when the start is further off than the longest wait.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local longest = tonumber(ARGV[2])
+if longest >= 0 and start - now > longest then
+  return -1
+end
 local delay = tonumber(ARGV[1])
 redis.call('SET', KEYS[1], start + delay, 'PX', delay + 60000)
 return start - now
@@ -113,14 +138,21 @@ class RedisHostLimiter:
         return f"{self.prefix}:{host.lower()}:{kind}"
 
     @contextlib.contextmanager
-    def slot(self, host: str, *, concurrency: int, delay: float) -> Iterator[None]:
+    def slot(self, host: str, *, concurrency: int, delay: float, wait: float | None = None) -> Iterator[None]:
         token = uuid.uuid4().hex
         leases = self._key(host, "leases")
         lease_ms = max(1, int(self.lease * 1000))
+        give_up = None if wait is None else time.monotonic() + max(0.0, wait)
         while not self._acquire(keys=[leases], args=[max(1, concurrency), lease_ms, token]):
-            time.sleep(self.poll * (0.5 + random.random()))
+            if give_up is not None and time.monotonic() >= give_up:
+                raise busy(host, wait or 0.0)
+            pause = self.poll * (0.5 + random.random())
+            time.sleep(pause if give_up is None else max(0.0, min(pause, give_up - time.monotonic())))
         try:
-            wait_ms = int(self._reserve(keys=[self._key(host, "next")], args=[max(0, int(delay * 1000))]))
+            longest = -1 if give_up is None else max(0, int((give_up - time.monotonic()) * 1000))
+            wait_ms = int(self._reserve(keys=[self._key(host, "next")], args=[max(0, int(delay * 1000)), longest]))
+            if wait_ms < 0:
+                raise busy(host, wait or 0.0)
             if wait_ms > 0:
                 time.sleep(wait_ms / 1000)
             yield

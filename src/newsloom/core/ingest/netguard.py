@@ -13,16 +13,22 @@ IPv4 broadcast address.
 
 ``check_peer`` checks the address a connection actually reached, which defeats DNS rebinding: the fetcher calls it
 with the socket's peer address before reading a response body. Both apply the same rules.
+
+A look-up has a deadline: ``socket.getaddrinfo`` takes no timeout and may block for as long as the system's resolver
+retries, so ``check_url(..., resolve_timeout=N)`` runs it in a small shared thread pool (``resolve_within``) and waits
+at most N seconds; a slower look-up is a ``FetchTimeout``. The look-up itself finishes in its pool thread.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlsplit
 
-from newsloom.errors import BlockedAddress, ConnectionFailed, InvalidURL
+from newsloom.errors import BlockedAddress, ConnectionFailed, FetchTimeout, InvalidURL
 
 Resolver = Callable[[str, int], Sequence[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -66,6 +72,32 @@ def system_resolver(host: str, port: int) -> list[str]:
     """Every address the system resolver returns for ``host`` (IPv4 and IPv6)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]).split("%", 1)[0] for info in infos]
+
+
+RESOLVER_THREADS = 16  # look-ups in flight at once across the process; more wait their turn within their deadline
+_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _resolver_pool() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(RESOLVER_THREADS, thread_name_prefix="newsloom-dns")
+        return _pool
+
+
+def resolve_within(resolver: Resolver, host: str, port: int, timeout: float | None) -> list[str]:
+    """``resolver(host, port)``, waiting at most ``timeout`` seconds for it (None: as long as it takes); raises
+    ``FetchTimeout`` when it is slower, and whatever the resolver raises."""
+    if timeout is None:
+        return list(resolver(host, port))
+    future = _resolver_pool().submit(resolver, host, port)
+    try:
+        return list(future.result(timeout=max(0.0, timeout)))
+    except concurrent.futures.TimeoutError:
+        future.cancel()  # still queued behind other look-ups: it never starts
+        raise FetchTimeout(f"the DNS look-up of {host} took longer than {round(timeout, 1):g} s") from None
 
 
 def split_url(url: str) -> tuple[str, str, int]:
@@ -138,13 +170,13 @@ def describe_blocked(ip: IPAddress, *, allow_private: bool = False, networks: Se
 
 
 def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None,
-              networks: Sequence[Network] = ()) -> None:
+              networks: Sequence[Network] = (), resolve_timeout: float | None = None) -> None:
     """Raise ``InvalidURL`` for a malformed URL and ``BlockedAddress`` when its host is or resolves to an address
     that is not public and not opened by ``allow_private`` or ``networks`` (every resolved address is checked, so a
     name that resolves to the metadata address is refused however much is allowed).
 
     ``resolver(host, port)`` returns IP strings; it defaults to the system resolver. A name that does not resolve
-    raises ``ConnectionFailed``.
+    raises ``ConnectionFailed``; one whose look-up takes longer than ``resolve_timeout`` seconds, ``FetchTimeout``.
     """
     _scheme, host, port = split_url(url)
     literal = parse_ip(host)
@@ -157,7 +189,9 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None
                 raise BlockedAddress(f"{url} is refused: {host} is a loopback host name", url=url)
         return
     try:
-        addresses = list((resolver or system_resolver)(host, port))
+        addresses = resolve_within(resolver or system_resolver, host, port, resolve_timeout)
+    except FetchTimeout as exc:
+        raise FetchTimeout(f"{url} could not be fetched: {exc.message}", url=url) from None
     except (OSError, UnicodeError) as exc:
         raise ConnectionFailed(f"{url} could not be fetched: the host name {host} does not resolve ({exc})",
                                url=url) from exc

@@ -27,6 +27,7 @@ from urllib.parse import quote, urlsplit
 
 from newsloom.errors import (
     FetchError,
+    HostBusy,
     HTTPStatusError,
     PermanentFetchError,
     RateLimited,
@@ -160,16 +161,23 @@ class RobotsCache:
         self._lock = threading.Lock()
         self._origin_locks: dict[str, threading.Lock] = {}
 
-    def rules_for(self, url: str, load: Loader) -> RobotsRules:
-        """The rules for ``url``'s origin; raises a transient FetchError while its robots.txt is unreachable."""
+    def rules_for(self, url: str, load: Loader, *, wait: float | None = None) -> RobotsRules:
+        """The rules for ``url``'s origin; raises a transient FetchError while its robots.txt is unreachable.
+
+        While another thread reads the origin's robots.txt this one waits for it, at most ``wait`` seconds if given,
+        then raises ``HostBusy``."""
         origin = origin_of(url)
         with self._lock:
             origin_lock = self._origin_locks.setdefault(origin, threading.Lock())
-        with origin_lock:
+        if not origin_lock.acquire(timeout=-1 if wait is None else max(0.0, wait)):
+            raise HostBusy(f"{origin} is busy: its robots.txt was still being read after {wait:g} s", url=url)
+        try:
             entry = self._get(origin)
             if entry is None:
                 entry = self._load(origin, load)
                 self._put(origin, entry)
+        finally:
+            origin_lock.release()
         if entry.error is not None:
             raise _unavailable(entry.error, url)
         assert entry.rules is not None
@@ -200,6 +208,8 @@ class RobotsCache:
         now = self._clock()
         try:
             text = load(robots_url)
+        except HostBusy:  # nothing was asked: the host was only busy, and the page waits for another turn
+            raise
         except RateLimited as exc:
             return _Entry(now + max(self.error_ttl, exc.retry_after or 0), error=exc)
         except (HTTPStatusError, PermanentFetchError):
