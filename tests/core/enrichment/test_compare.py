@@ -434,3 +434,32 @@ def test_claims_according_to_someone_are_found_from_each_attribution() -> None:
     said = {(f.label, f.value) for f in quotes}
     assert ("Ana Lopes", "Fares will rise by a tenth next year") in said
     assert ("Tom Reyes", "Repairs will cost 4 million pounds") in said
+
+
+# Real coverage listed "Russia's", "Russian" and "North Korean" as places beside Russia and North Korea.
+KOREA_TITLE = "North Korean leader hails ties with Russia"
+KOREA_TEXT = (
+    "SEOUL, South Korea — North Korea's leader praised Russia's support on Saturday, as a North Korean delegation "
+    "arrived in Moscow. Russian officials said the talks in Vladivostok would cover trade. North Korea has sent "
+    "artillery shells to Russia, according to South Korean intelligence. Crowds in Pyongyang cheered as Russians and "
+    "North Koreans met in the streets, officials in Russia's far east said."
+)
+KOREA_OTHER = (
+    "Russia and North Korea signed a new agreement on Monday. The Russian defence minister met North Korean generals "
+    "in Pyongyang. Analysts in Seoul said the war in Ukraine had made North Korea an important partner for Russia."
+)
+
+
+def test_possessives_and_demonyms_fold_into_the_place_they_name() -> None:
+    docs = [
+        CompareDoc("k1", "Seoul Daily", KOREA_TEXT, KOREA_TITLE, datetime(2024, 9, 14, tzinfo=UTC), None),
+        CompareDoc("k2", "Asia Wire", KOREA_OTHER, "Russia and North Korea deepen ties",
+                   datetime(2024, 9, 16, tzinfo=UTC), None),
+    ]
+    places = [fact.label for fact in compare(docs).facts if fact.kind == "place"]
+
+    assert "Russia" in places and "North Korea" in places
+    assert not {"Russia's", "Russian", "North Korean", "South Korean", "Russians", "North Koreans"} & set(places)
+    assert len(places) == len(set(places))
+    facts = extract_facts([(KOREA_TITLE, KOREA_TEXT)])[0]
+    assert all("'s" not in e.name and e.name not in ("Russians", "North Koreans") for e in facts.entities)
