@@ -2,13 +2,18 @@
 
     .venv/bin/python bench/wirecopies.py [--shared PATH] [--seed N] [--sample N] [--copies N]
         [--shingle-size 5] [--threshold 0.1] [--min-containment 0.5] [--min-overlap 25]
+        [--min-aligned 0.5] [--min-aligned-bigrams 0.4] [--min-aligned-words 30]
+        [--min-aligned-density 0.65]
 
 Reads ``benchmarks/clustering-giveme5w1h-newscluster/news_cluster.jsonl.gz`` under the shared directory (default
 ``../shared`` beside the repo); nothing is copied into the repo. A seeded sample of the 383 articles gets ``--copies``
 synthetic copies each, every copy made by one transformation (verbatim, lead cut to 30-70 %, paragraphs reordered,
-3-8 % of words edited, outlet intro paragraph and boilerplate lines added, new headline, and a combination of cut, edit
-and boilerplate). All originals and copies are then streamed in a shuffled order through a NearDuplicateIndex (query,
-then add), so every pair of documents is judged once.
+3-8 % of words edited, outlet intro paragraph and boilerplate lines added, new headline, a combination of cut, edit
+and boilerplate, and the edits of bench/wirecopy_edits.py: dateline rewritten, time words dropped, house-style word
+swaps, re-paragraphed, abridged to 40-60 %), plus one ``rewrite+cut`` copy each (all of those edits at once, as
+outlets rerun agency copy). All originals and copies are then streamed in a shuffled order through a
+NearDuplicateIndex (query, then add), so every pair of documents is judged once; copy/original pairs are also scored
+by which of the two came first (both orders of publication).
 
 Gold: two documents are copies when they come from the same original. The set also holds real wire copies (the same
 AP story on several sites), so pairs of *originals* are labelled independently of the detector, by the share of the
@@ -33,8 +38,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsloom.core.grouping.wirecopies import NearDuplicateIndex, WireMatch, normalized_words, shingle_hashes
+from newsloom.core.grouping.wirecopies import NearDuplicateIndex, WireMatch, normalized_words
 from newsloom.core.text import split_sentences
+from wirecopy_edits import EDITS
 
 REPO = Path(__file__).resolve().parent.parent
 # Shorter texts in this set are extraction leftovers ("Chat with us in Facebook Messenger", paywall prompts) or
@@ -162,7 +168,10 @@ TRANSFORMS: dict[str, Callable[[str, random.Random, list[str]], str]] = {
     "intro+boilerplate": intro,
     "retitle": retitle,
     "cut+edit+intro": combo,
+    **EDITS,
 }
+# every sampled article gets these copies besides its ``--copies`` others: two outlets' rewrites of it
+ALWAYS = ["rewrite+cut", "rewrite+cut, 2nd outlet"]
 
 
 def make_copies(articles: list[dict[str, str]], seed: int, sample: int, copies: int) -> list[Doc]:
@@ -171,8 +180,9 @@ def make_copies(articles: list[dict[str, str]], seed: int, sample: int, copies: 
     pool = sorted({w.lower() for a in articles for w in re.findall(r"[A-Za-z]{3,12}", a["text"])})
     docs = [Doc(f"o{i}", i, "original", a["text"]) for i, a in enumerate(articles)]
     eligible = [i for i, a in enumerate(articles) if len(a["text"].split()) >= MIN_WORDS]
+    others = sorted(set(TRANSFORMS) - set(ALWAYS))
     for i in sorted(rng.sample(eligible, min(sample, len(eligible)))):
-        for kind in rng.sample(sorted(TRANSFORMS), min(copies, len(TRANSFORMS))):
+        for kind in [*ALWAYS, *rng.sample(others, min(copies, len(others)))]:
             docs.append(Doc(f"c{i}-{kind}", i, kind, TRANSFORMS[kind](articles[i]["text"], rng, pool)))
     return docs
 
@@ -182,8 +192,9 @@ def make_copies(articles: list[dict[str, str]], seed: int, sample: int, copies: 
 
 def label_originals(articles: list[dict[str, str]]) -> tuple[dict[int, int], set[tuple[int, int]]]:
     """Natural copies among the originals (component id per article) and ambiguous pairs, by difflib run coverage."""
-    shingles = [set(shingle_hashes(a["text"]).tolist()) for a in articles]
     words = [normalized_words(a["text"]) for a in articles]
+    # the gold does not hang on the detector: its own 5-word shingles, quotations included, only to skip hopeless pairs
+    shingles = [{tuple(w[k : k + 5]) for k in range(len(w) - 4)} for w in words]
     parent = list(range(len(articles)))
 
     def find(x: int) -> int:
@@ -224,7 +235,7 @@ class Tally:
         precision = self.tp / max(1, self.tp + self.fp)
         recall = self.tp / max(1, self.tp + self.fn)
         f1 = 2 * precision * recall / max(1e-9, precision + recall)
-        return f"{name:<20} P={precision:.4f}  R={recall:.4f}  F1={f1:.4f}  (tp={self.tp} fp={self.fp} fn={self.fn})"
+        return f"{name:<24} P={precision:.4f}  R={recall:.4f}  F1={f1:.4f}  (tp={self.tp} fp={self.fp} fn={self.fn})"
 
 
 @dataclass
@@ -280,8 +291,10 @@ class Gold:
         return self.docs[f"o{i}"]
 
 
-def report(gold: Gold, docs: list[Doc], predicted: set[frozenset[str]], errors: bool) -> None:
+def report(gold: Gold, docs: list[Doc], predicted: set[frozenset[str]], errors: bool, position: dict[str, int]) -> None:
     overall, siblings, natural, hard = Tally(), Tally(), Tally(), Tally()
+    orders = {"copy first": Tally(), "original first": Tally()}
+    rewrites = Tally()  # the two outlets' rewrites of one text
     per_kind: dict[str, Tally] = defaultdict(Tally)
     unscored = 0
     wrong: list[str] = []
@@ -295,6 +308,12 @@ def report(gold: Gold, docs: list[Doc], predicted: set[frozenset[str]], errors: 
         tallies = [overall]
         if truth:  # recall per category: copy/original by transformation, copy/copy, original/original
             tallies.append(per_kind[copies[0]] if len(copies) == 1 else siblings if copies else natural)
+            if len(copies) == 1:
+                copy, original = (a, b) if a.kind != "original" else (b, a)
+                first = position[copy.doc_id] < position[original.doc_id]
+                tallies.append(orders["copy first" if first else "original first"])
+            elif set(copies) == set(ALWAYS):
+                tallies.append(rewrites)
         else:  # a false match counts against every category it touches
             tallies.extend(per_kind[kind] for kind in set(copies))
             tallies.extend([natural] if not copies else [])
@@ -306,17 +325,20 @@ def report(gold: Gold, docs: list[Doc], predicted: set[frozenset[str]], errors: 
     print(overall.line("overall"))
     for kind in sorted(per_kind):
         print(per_kind[kind].line(kind))
+    for name, tally in orders.items():
+        print(tally.line(f"{name}"))
     print(siblings.line("copy/copy"))
+    print(rewrites.line("rewrite/rewrite"))
     print(natural.line("natural wire copies"))
-    print(f"hard negatives       {hard.fp} false matches among {gold.hard_negatives()} same-event pairs of different "
-          "originals (plus their copies)")  # fmt: skip
-    print(f"not scored           {unscored} matched pairs involving rewritten or partial natural copies")
+    print(f"hard negatives           {hard.fp} false matches among {gold.hard_negatives()} same-event pairs of "
+          "different originals (plus their copies)")  # fmt: skip
+    print(f"not scored               {unscored} matched pairs involving rewritten or partial natural copies")
     if errors and wrong:
         print("\n" + "\n".join(wrong))
 
 
 def sweep(gold: Gold, docs: list[Doc], run: Run) -> None:
-    """Precision and recall of other decision thresholds, on the same LSH candidates."""
+    """Precision and recall of the shingle rule alone at other thresholds, on the same candidates."""
     positives = sum(1 for a, b in itertools.combinations(docs, 2) if gold(a, b))
     print("\nmin_containment min_overlap  precision  recall   hard-negative FP")
     for containment in (0.4, 0.45, 0.5, 0.55, 0.6, 0.7):
@@ -334,11 +356,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sample", type=int, default=300, help="articles that get copies")
-    parser.add_argument("--copies", type=int, default=4, help="copies per sampled article, distinct transformations")
+    parser.add_argument(
+        "--copies", type=int, default=5, help=f"copies per sampled article besides {ALWAYS!r}, distinct transformations"
+    )
     parser.add_argument("--shingle-size", type=int, default=5)
     parser.add_argument("--threshold", type=float, default=0.1)
     parser.add_argument("--min-containment", type=float, default=0.5)
     parser.add_argument("--min-overlap", type=int, default=25)
+    parser.add_argument("--min-aligned", type=float, default=0.5)
+    parser.add_argument("--min-aligned-bigrams", type=float, default=0.4)
+    parser.add_argument("--min-aligned-words", type=int, default=30)
+    parser.add_argument("--min-aligned-density", type=float, default=0.65)
     parser.add_argument("--errors", action="store_true", help="list the wrong decisions")
     parser.add_argument("--sweep", action="store_true", help="score a grid of other decision thresholds")
     args = parser.parse_args(argv)
@@ -352,7 +380,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def make_index() -> NearDuplicateIndex:
         return NearDuplicateIndex(shingle_size=args.shingle_size, threshold=args.threshold,
-                                  min_containment=args.min_containment, min_overlap=args.min_overlap)  # fmt: skip
+                                  min_containment=args.min_containment, min_overlap=args.min_overlap,
+                                  min_aligned=args.min_aligned, min_aligned_bigrams=args.min_aligned_bigrams,
+                                  min_aligned_words=args.min_aligned_words,
+                                  min_aligned_density=args.min_aligned_density)  # fmt: skip
 
     order = docs[:]
     random.Random(args.seed + 1).shuffle(order)
@@ -360,18 +391,22 @@ def main(argv: list[str] | None = None) -> int:
     run = stream(index, order)
     bands, rows = index.bands
     print(f"\nindex: {args.shingle_size}-word shingles, LSH {bands} bands x {rows} rows; copy if containment >= "
-          f"{args.min_containment} and overlap >= {args.min_overlap} shingles\n")  # fmt: skip
-    report(gold, docs, run.predicted, args.errors)
+          f"{args.min_containment} (outside quotations) and overlap >= {args.min_overlap} shingles, or >= "
+          f"{args.min_aligned:.0%} of the shorter text's words (>= {args.min_aligned_words}, from its first sentences) "
+          f"in sentences aligned in order\nwith the other's, holding >= {args.min_aligned_bigrams:.0%} of its sentence "
+          f"bigrams and >= {args.min_aligned_density:.0%} of the other's words over their stretch (or >= 60 % of the "
+          "bigrams)\n")  # fmt: skip
+    report(gold, docs, run.predicted, args.errors, {doc.doc_id: n for n, doc in enumerate(order)})
     print(
-        f"\nthroughput           {len(docs) / run.seconds:.0f} documents/s indexed+queried "
-        f"({len(docs)} in {run.seconds:.2f} s), {2 * len(run.figures) / len(docs):.1f} LSH candidates per document"
+        f"\nthroughput               {len(docs) / run.seconds:.0f} documents/s indexed+queried "
+        f"({len(docs)} in {run.seconds:.2f} s), {2 * len(run.figures) / len(docs):.1f} candidates per document"
     )
     pairs = itertools.combinations(docs, 2)
     missed = sum(1 for a, b in pairs if gold(a, b) and frozenset((a.doc_id, b.doc_id)) not in run.figures)
     print(
-        f"LSH misses           {missed} copy pairs never proposed as candidates (the rest of the misses are the rule's)"
+        f"candidate misses         {missed} copy pairs never proposed as candidates (the other misses are the rule's)"
     )
-    print(f"signature            {sum(run.sizes) / len(run.sizes):.0f} bytes mean, {max(run.sizes)} max (to_bytes)")
+    print(f"signature                {sum(run.sizes) / len(run.sizes):.0f} bytes mean, {max(run.sizes)} max (to_bytes)")
     del index
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -380,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         memory_index.add(doc.doc_id, memory_index.signature(doc.text))
     used = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
-    print(f"index memory         {used / len(docs) / 1024:.1f} KiB per document (shingle hashes + LSH band keys)")
+    print(f"index memory             {used / len(docs) / 1024:.1f} KiB per document (hashes, LSH bands, sentence keys)")
     if args.sweep:
         sweep(gold, docs, run)
     return 0

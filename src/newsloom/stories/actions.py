@@ -81,7 +81,9 @@ def _replay(window: timedelta, version: int) -> StoryEngine:
     articles = list(_placeable().filter(clustered_at__isnull=False, published_at__gte=since)
                     .order_by("published_at", "id"))
     for article in articles:
-        sig = Signature.from_bytes(bytes(article.signature)) if article.signature else fresh.signature(article.text)
+        stored = Signature.from_bytes(bytes(article.signature)) if article.signature else None
+        # a signature of the first format knows nothing of quotations and sentences: made again from the text
+        sig = stored if stored is not None and stored.current else fresh.signature(article.text)
         fresh.add(_engine_doc(article, sig, _vector(article.vector)))
     fresh.version = version
     if articles:

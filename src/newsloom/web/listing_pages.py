@@ -29,6 +29,7 @@ PAGE_SIZE = 20
 SOURCE_PAGE_SIZE = 30
 CARD_SOURCES = 3  # source names shown on a card before "and N more"
 HEAD_CHARS = 600  # of the lead article's text, for the fallback summary
+CARD_WORDS = 45  # a card shows its summary's first sentence, and the second while both stay within this
 SECTION_POOL = 300  # top stories scanned for hashtag sections
 SECTIONS = 6
 SECTION_STORIES = 4
@@ -94,8 +95,16 @@ def story_cards(stories: Sequence[Story]) -> list[StoryCard]:
         if not summary and lead is not None:
             summary = [Sentence(s, lead.pk) for s in lead_sentences(getattr(lead, "head", ""), lead.title)]
         image_from = next((a for a in members if http_url(a.lead_image)), None)
-        cards.append(StoryCard(story, summary, distinct_sources(members), image_from))
+        cards.append(StoryCard(story, card_sentences(summary), distinct_sources(members), image_from))
     return cards
+
+
+def card_sentences(summary: list[Sentence]) -> list[Sentence]:
+    """One or two sentences for a card: the first, and the second only if the two stay short."""
+    if len(summary) < 2:
+        return summary
+    words = len(summary[0].text.split()) + len(summary[1].text.split())
+    return summary[:2] if words <= CARD_WORDS else summary[:1]
 
 
 def home_page(page_number: str | None) -> tuple[Page[Story], list[StoryCard]]:

@@ -11,6 +11,7 @@ from newsloom.core.enrichment.summarize import (
     SourceDoc,
     StorySummary,
     answer,
+    content_terms,
     headline_quality,
     sentence_quality,
     summarize,
@@ -103,10 +104,35 @@ def test_key_points_carry_every_source_of_a_shared_statement(summary: StorySumma
     for point in summary.key_points:
         assert point.text in docs[point.article_id].text
     assert len({p.text for p in summary.key_points}) == len(summary.key_points)
-    # the vote is carried by the wire text, its copy and the Gazette
-    multi = [p for p in summary.key_points if len(p.supporting) >= 2]
-    assert multi, summary.key_points
+    # the vote is carried by the wire text, its copy and the Gazette: said once, in the summary or a key point
+    multi = [p for p in (*summary.sentences, *summary.key_points) if len(p.supporting) >= 2]
+    assert multi, summary
     assert {"wire", "copy", "gazette"} <= {multi[0].article_id, *multi[0].supporting}
+
+
+def _terms(text: str) -> set[str]:
+    return set(content_terms(text))
+
+
+def test_key_points_never_repeat_a_summary_sentence(summary: StorySummary) -> None:
+    # the vote was the summary's first sentence (the Gazette's) and came back as a key point from the wire text
+    # and its copy, which carry the same statement
+    for point in summary.key_points:
+        for sentence in summary.sentences:
+            shared = _terms(point.text) & _terms(sentence.text)
+            assert len(shared) < 0.5 * min(len(_terms(point.text)), len(_terms(sentence.text))), (point, sentence)
+
+
+def test_a_summary_sentence_is_not_a_key_point_from_the_copy_that_carries_it() -> None:
+    docs = [
+        SourceDoc("wire", "Riverton approves flood barrier", WIRE, "Associated Wire", T0),
+        SourceDoc("copy", "Riverton council backs flood barrier", WIRE_COPY, "Daily Echo", T0 + timedelta(hours=1)),
+        SourceDoc("radio", "Farmers threaten to sue", RADIO, "River Radio", T0 + timedelta(hours=3)),
+    ]
+    result = summarize(docs)
+
+    said = {s.text for s in result.sentences}
+    assert result.key_points and not said & {p.text for p in result.key_points}
 
 
 def test_headline_is_a_verbatim_title(summary: StorySummary) -> None:

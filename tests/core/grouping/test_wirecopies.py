@@ -263,10 +263,30 @@ def test_signature_round_trips_through_bytes_and_pickle() -> None:
         assert copy.shingles.tolist() == sig.shingles.tolist()
         assert copy.minhash.hashvalues.tolist() == sig.minhash.hashvalues.tolist()
         assert (copy.shingle_size, copy.num_perm, copy.seed) == (5, 128, 1)
+        assert copy.unquoted is not None and copy.unquoted.tolist() == sig.unquoted.tolist()
+        assert copy.sentences is not None and sig.sentences is not None
+        assert copy.sentences.hashes.tolist() == sig.sentences.hashes.tolist()
+        assert copy.sentences.words.tolist() == sig.sentences.words.tolist() and copy.current
     restored = Signature.from_bytes(sig.to_bytes())
     index.add("agency", restored)
     assert [m.doc_id for m in index.query(index.signature(COPIES["lead 30%"]))] == ["agency"]
-    assert len(sig.to_bytes()) == 19 + 4 * len(sig)
+    sentences = sig.sentences
+    assert 0 < len(sig.unquoted) < len(sig)  # the quoted words are set apart
+    mask = (len(sig) + 7) // 8
+    assert len(sig.to_bytes()) == 27 + 4 * len(sig) + mask + 4 * len(sentences) + 4 * sentences.hashes.size
+
+
+def test_a_signature_of_the_first_format_is_still_read_and_compared_on_shingles() -> None:
+    index = NearDuplicateIndex()
+    sig = index.signature(AGENCY)
+    first_format = b"NLW1" + sig.to_bytes()[4:19] + sig.shingles.astype("<u4").tobytes()
+
+    old = Signature.from_bytes(first_format)
+
+    assert old.shingles.tolist() == sig.shingles.tolist()
+    assert old.unquoted is None and old.sentences is None and not old.current
+    index.add("old", old)
+    assert [m.doc_id for m in index.query(index.signature(COPIES["lead 50%"]))] == ["old"]
 
 
 @pytest.mark.parametrize("data", [b"", b"XXXX" + bytes(20), NearDuplicateIndex().signature(AGENCY).to_bytes()[:-1]])
@@ -370,12 +390,13 @@ def test_wire_groups_are_order_independent_for_any_permutation(docs: list[tuple[
 
 
 def test_wire_groups_use_the_given_index_and_refuse_a_used_one() -> None:
-    index = NearDuplicateIndex(min_containment=0.99)
+    index = NearDuplicateIndex(min_containment=0.99, min_aligned_bigrams=0.99)
     docs = [*DOCS, ("edited", T0 + timedelta(hours=3), COPIES["5% of words changed"])]
 
     groups = wire_groups(docs, index)
 
-    assert groups["local"] == "ap" and groups["edited"] == "edited"  # edits keep ~77 % of shingles, not 99 %
+    # edits keep ~77 % of the shingles, not 99 %, and ~90 % of the sentences' bigrams, not 99 %
+    assert groups["local"] == "ap" and groups["edited"] == "edited"
     assert len(index) == len(docs)
     with pytest.raises(ValueError):
         wire_groups(docs, index)

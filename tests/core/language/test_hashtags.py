@@ -146,3 +146,21 @@ def test_other_languages_do_not_crash() -> None:
     tags = hashtags("Banjir di Kuala Lumpur", "Banjir besar melanda Kuala Lumpur pada hari Isnin.", language="ms")
     assert "kuala-lumpur" in tags
     assert isinstance(hashtags("标题", "这是一个测试。", language="zz"), list)
+
+
+def test_a_demonym_is_tagged_as_the_place_it_names() -> None:
+    title = "North Korean leader hails ties with Russia"
+    text = (
+        "North Korea's leader praised Russia's support on Saturday, as a North Korean delegation arrived in Moscow. "
+        "Russian officials said the talks would cover trade. North Korean state media said the visit was a success."
+    )
+    tags = hashtags(title, text)
+
+    assert "north-korea" in tags and "russia" in tags
+    assert not {"north-korean", "russian", "korean"} & set(tags)
+    assert normalize_tag("North Korean") == normalize_tag("north-korea") == "north-korea"
+    assert normalize_tag("Russians") == "russia" and normalize_tag(normalize_tag("Russian")) == "russia"
+    # tags stored before the fold give the place once
+    assert story_hashtags_from_articles([["north-korean", "russia"], ["north-korea", "russian"]]) == [
+        "north-korea", "russia"
+    ]

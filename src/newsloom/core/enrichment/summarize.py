@@ -8,8 +8,10 @@ outlets' sentences), a lead-position prior, its similarity to the headlines and 
 (:func:`newsloom.core.grouping.wirecopies.wire_groups`) are one voice: weight one over the group size, no votes among
 copies. MMR skips a candidate too similar to a chosen sentence or saying the same thing. Sentences come out lead
 sentences first, then by article (earliest first) and position; a story that is one text (or copies of it) gets its
-lead. Key points are short relevant statements, preferring those several outlets carry; ``supporting`` lists the other
-articles with a near-equivalent sentence. The output depends on the set of articles only, never on their order.
+lead. Key points are short relevant statements the summary does not make (not one of its sentences, nor a copy's
+twin of one, nor another outlet's sentence saying the same), preferring those several outlets carry; ``supporting``
+lists the other articles with a near-equivalent sentence. The output depends on the set of articles only, never on
+their order.
 """
 
 from __future__ import annotations
@@ -387,15 +389,22 @@ def _lead(story: _Story, count: int) -> list[int]:
 
 
 def _key_points(story: _Story, relevance: np.ndarray, summary: list[int], count: int) -> list[int]:
+    """Short statements the summary does not make: never one of its sentences, its wire copy's twin of one, or
+    another outlet's sentence saying the same thing."""
     config = story.config
     words = np.array([word_count(t) for t in story.plain], dtype=np.float32)
     brevity = np.minimum(1.0, config.key_point_words / np.maximum(words, 1.0))
     support = np.array([len(story.supporting(i)) for i in range(len(story))], dtype=np.float32)
     score = relevance * brevity * (1.0 + 0.5 * np.minimum(support, 3))
-    fresh = _mmr(story, score, count, exclude=set(summary)) if len(story) - len(summary) >= 3 else []
-    if len(fresh) < min(3, len(story)):
-        fresh = _mmr(story, score, count)
-    return fresh
+    said = set(summary) | {int(i) for i in np.flatnonzero(story.quality < 0.25)}  # and no byline or photo credit
+    if summary:
+        chosen = np.array(summary)
+        lexical, similarity = story.lex_sim[:, chosen], story.sim[:, chosen]
+        same = story.says_same(lexical, similarity) | (similarity >= config.redundant)
+        said.update(int(i) for i in np.flatnonzero(same.any(axis=1)))
+        texts = {story.plain[j] for j in summary}
+        said.update(i for i, text in enumerate(story.plain) if text in texts)
+    return _mmr(story, score, count, exclude=said)
 
 
 def _story(docs: Sequence[SourceDoc], embedder: Embedder | None, config: SummaryConfig | None) -> _Story | None:

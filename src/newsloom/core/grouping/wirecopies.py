@@ -1,108 +1,59 @@
-"""Wire copies: near-duplicate texts carried by several outlets, found with MinHash/LSH and verified on shingles.
+"""Wire copies: near-duplicate texts carried by several outlets, found with MinHash/LSH and verified exactly.
 
-A text becomes a :class:`Signature`: the sorted set of 32-bit hashes of its word shingles (``shingle_size`` words taken
-within one paragraph, so reordered paragraphs still match) and a datasketch MinHash of that set. Before shingling the
-text is normalised: Unicode compatibility forms folded, accents and apostrophes dropped, lower case, punctuation
-stripped, numbers kept; paragraphs shorter than one shingle (bylines, "Share this article") are ignored.
+A text becomes a :class:`Signature` (:mod:`newsloom.core.grouping.shingles`): the sorted set of 32-bit hashes of its
+word shingles (``shingle_size`` words taken within one paragraph, so reordered paragraphs still match), which of them
+lie outside quotations, embedded posts and photo captions, a datasketch MinHash of the set, and each sentence's word
+bigrams outside quotations.
 
 :class:`NearDuplicateIndex` finds candidates with datasketch's ``MinHashLSH`` tuned for a *low* Jaccard similarity,
-because a copy cut to a third of its original has Jaccard ≈ 0.3 with it; every candidate is then verified exactly on
-the shingle sets. The decision (:meth:`NearDuplicateIndex.is_copy`) rests on containment, ``|A ∩ B| / min(|A|, |B|)``,
-which stays near 1 for a shortened copy, plus a minimum number of shared shingles so that two short briefs sharing one
-sentence never match:
+because a copy cut to a third of its original has Jaccard ≈ 0.3 with it, and with a table of sentence keys, because
+two outlets' rewrites of one agency text may share no more than that (:mod:`newsloom.core.grouping.alignment`). Every
+candidate is then verified exactly (:meth:`NearDuplicateIndex.is_copy`). It is a copy when either
 
-- ``containment >= min_containment`` (default 0.5: half of the shorter text's shingles appear in the longer one; a
-  copy with 5 % of its words changed keeps ~77 % of its 5-word shingles, two different articles quoting the same
-  sentence share a few per cent), and
-- ``overlap >= min_overlap`` (default 25 shared shingles, i.e. about 30 words of common running text).
+- most of the shorter text's shingles appear in the longer one: containment ``|A ∩ B| / min(|A|, |B|)`` on the
+  shingles outside quotations ``>= min_containment`` (default 0.5; a copy with 5 % of its words changed keeps ~77 % of
+  its 5-word shingles, two different articles quoting the same statement share nothing outside it) and
+  ``overlap >= min_overlap`` shingles in all (default 25, about 30 words of common running text, so that two short
+  briefs sharing one sentence never match); or
+- the shorter text's sentences run, in order, through the longer one with a few words changed in each: a rewritten
+  dateline, dropped time words, swapped words, other paragraphs, a cut to half. The aligned sentences hold
+  ``min_aligned`` of its words (default 0.5, at least ``min_aligned_words`` = 30, from one of its first four
+  sentences on) and ``min_aligned_bigrams`` of its sentence bigrams (default 0.4), and run densely through the
+  longer one: ``min_aligned_density`` (0.65) of the longer text's words from the first to the last aligned sentence
+  are in aligned sentences, unless 60 % of the bigrams are. A paper rewriting an agency's report puts its own
+  sentences between the agency's, and with them its own words in each.
 
+bench/wirecopies.py measures both on real articles and synthetic copies, and on same-event pairs of different texts.
 :func:`wire_groups` groups a batch deterministically, the earliest copy being the origin.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 import struct
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from newsloom.core.text import has_cjk, tokens
+from newsloom.core.grouping.alignment import NO_ALIGNMENT, Alignment, SentenceKeys, Sentences, align
+from newsloom.core.grouping.shingles import MAX_SHINGLE_SIZE, normalized_words, read_text, shingle_hashes
 
-__all__ = ["NearDuplicateIndex", "Signature", "WireMatch", "normalized_words", "shingle_hashes", "wire_groups"]
+__all__ = [
+    "MAX_SHINGLE_SIZE", "NearDuplicateIndex", "Signature", "WireMatch", "normalized_words", "shingle_hashes",
+    "wire_groups",
+]  # fmt: skip
 
-_PARAGRAPH = re.compile(r"\n\s*\n|\n")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_APOSTROPHES = str.maketrans("", "", "'’")
-_MAGIC = b"NLW1"
+_MAGIC_V1 = b"NLW1"  # shingle hashes only (stored before quotations and sentences were told apart)
+_MAGIC = b"NLW2"
 _HEADER = struct.Struct("<4sBHqI")  # magic, shingle size, num_perm, seed, number of shingle hashes
+_SENTENCES = struct.Struct("<II")  # NLW2, after the shingles and their bitmask: sentences, bigram hashes
 _SCHEME = "affine32"
-# Odd 64-bit multipliers combining the token hashes of a shingle (position-dependent, so word order matters).
-_MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD,
-     0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5],
-    dtype=np.uint64,
-)  # fmt: skip
-MAX_SHINGLE_SIZE = len(_MULTIPLIERS)
-
-
-@lru_cache(maxsize=1 << 16)
-def _token_hash(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
-
-
-def normalized_words(text: str) -> list[str]:
-    """Words of ``text`` for shingling: accents and apostrophes dropped, compatibility forms folded, case-folded.
-    Chinese and Japanese, written without spaces, count each character as a word (shingles of five characters; a
-    whole clause as one word left a page too few shingles to match its copy)."""
-    words = tokens(_COMBINING.sub("", unicodedata.normalize("NFKD", text)).translate(_APOSTROPHES))
-    if not has_cjk(text):
-        return words
-    return [part for word in words for part in (word if has_cjk(word) else (word,))]
-
-
-def _mix64(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer, element-wise (uint64 arithmetic wraps)."""
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xFF51AFD7ED558CCD)
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> np.uint64(33))
-
-
-def shingle_hashes(text: str, shingle_size: int = 5) -> np.ndarray:
-    """Sorted, unique 32-bit hashes of the normalised word shingles of ``text``, taken within paragraphs.
-
-    Paragraphs (split at line breaks) with fewer than ``shingle_size`` words are skipped unless no paragraph is long
-    enough, in which case the whole text counts as one paragraph. The hashes are stable across processes and
-    machines.
-    """
-    if not 1 <= shingle_size <= MAX_SHINGLE_SIZE:
-        raise ValueError(f"shingle_size must be between 1 and {MAX_SHINGLE_SIZE}")
-    paragraphs = [words for words in map(normalized_words, _PARAGRAPH.split(text)) if len(words) >= shingle_size]
-    if not paragraphs:
-        words = normalized_words(text)
-        paragraphs = [words] if len(words) >= shingle_size else []
-    if not paragraphs:
-        return np.empty(0, dtype=np.uint32)
-    lengths = [len(words) for words in paragraphs]
-    total = sum(lengths)
-    word_hashes = np.fromiter(map(_token_hash, chain.from_iterable(paragraphs)), dtype=np.uint64, count=total)
-    count = total - shingle_size + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(shingle_size):
-        combined += word_hashes[offset : offset + count] * _MULTIPLIERS[offset]
-    paragraph_of = np.repeat(np.arange(len(lengths)), lengths)
-    within = paragraph_of[:count] == paragraph_of[shingle_size - 1 :]  # windows that do not straddle a break
-    return np.unique((_mix64(combined[within]) >> np.uint64(32)).astype(np.uint32))
+LEAD_SENTENCES = 4  # an aligned copy's run starts in the shorter text's first sentences (past a headline, a caption)
+STRONG_ALIGNMENT = 0.6  # share of the shorter's sentence bigrams that needs no density
 
 
 @lru_cache(maxsize=8)
@@ -120,10 +71,14 @@ def _minhash(hashes: np.ndarray, num_perm: int, seed: int) -> LeanMinHash:
 
 @dataclass(frozen=True, eq=False)
 class Signature:
-    """What the index needs about one text: its shingle hashes (for exact checks) and their MinHash (for LSH).
+    """What the index needs about one text: its shingle hashes (for exact checks), which of them lie outside
+    quotations, their MinHash (for LSH) and its sentences' bigram hashes (for alignment).
 
-    ``to_bytes`` stores the shingle hashes only (4 bytes each plus a 19-byte header); ``from_bytes`` recomputes the
-    MinHash, so stored signatures survive datasketch upgrades. Pickling goes through the same bytes.
+    ``to_bytes`` stores the shingle and bigram hashes (4 bytes each), one bit per shingle for "outside quotations",
+    4 bytes per sentence and a 27-byte header; ``from_bytes`` recomputes the MinHash, so stored signatures survive
+    datasketch upgrades. It still reads the first format, which had neither (``unquoted`` and ``sentences`` are then
+    None, the text is compared on all its shingles only, and whoever has the text should make a new signature).
+    Pickling goes through the same bytes.
     """
 
     shingles: np.ndarray  # sorted unique uint32
@@ -131,33 +86,76 @@ class Signature:
     shingle_size: int
     num_perm: int
     seed: int
+    unquoted: np.ndarray | None = None  # the shingles outside quotations, a subset of ``shingles``
+    sentences: Sentences | None = None
 
     @classmethod
-    def from_shingles(cls, shingles: np.ndarray, *, shingle_size: int, num_perm: int, seed: int) -> Signature:
+    def from_shingles(
+        cls, shingles: np.ndarray, *, shingle_size: int, num_perm: int, seed: int, unquoted: np.ndarray | None = None,
+        sentences: Sentences | None = None,
+    ) -> Signature:  # fmt: skip
         shingles = np.unique(np.asarray(shingles, dtype=np.uint32))
-        return cls(shingles, _minhash(shingles, num_perm, seed), shingle_size, num_perm, seed)
+        if unquoted is not None:
+            unquoted = np.intersect1d(np.asarray(unquoted, dtype=np.uint32), shingles)
+        return cls(shingles, _minhash(shingles, num_perm, seed), shingle_size, num_perm, seed, unquoted, sentences)
+
+    @property
+    def current(self) -> bool:
+        """Made by this version (the first format knew nothing of quotations and sentences)."""
+        return self.unquoted is not None and self.sentences is not None
 
     def __len__(self) -> int:
         return int(self.shingles.size)
 
     def to_bytes(self) -> bytes:
-        header = _HEADER.pack(_MAGIC, self.shingle_size, self.num_perm, self.seed, self.shingles.size)
-        return header + self.shingles.astype("<u4").tobytes()
+        unquoted = self.unquoted if self.unquoted is not None else self.shingles
+        sentences = self.sentences if self.sentences is not None else Sentences.empty()
+        sizes = np.diff(sentences.offsets).astype("<u2")
+        return b"".join([
+            _HEADER.pack(_MAGIC, self.shingle_size, self.num_perm, self.seed, self.shingles.size),
+            self.shingles.astype("<u4").tobytes(), np.packbits(np.isin(self.shingles, unquoted)).tobytes(),
+            _SENTENCES.pack(len(sentences), sentences.hashes.size), sentences.words.astype("<u2").tobytes(),
+            sizes.tobytes(), sentences.hashes.astype("<u4").tobytes(),
+        ])  # fmt: skip
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Signature:
         if len(data) < _HEADER.size:
             raise ValueError("not a newsloom signature: too short")
         magic, shingle_size, num_perm, seed, count = _HEADER.unpack_from(data)
-        if magic != _MAGIC:
+        if magic not in (_MAGIC, _MAGIC_V1):
             raise ValueError("not a newsloom signature: bad magic bytes")
-        if len(data) != _HEADER.size + 4 * count:
+        end = _HEADER.size + 4 * count
+        if len(data) < end or (magic == _MAGIC_V1 and len(data) != end):
             raise ValueError("corrupt newsloom signature: length does not match its header")
-        shingles = np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
-        return cls.from_shingles(shingles, shingle_size=shingle_size, num_perm=num_perm, seed=seed)
+        shingles = np.frombuffer(data, dtype="<u4", count=count, offset=_HEADER.size).astype(np.uint32)
+        unquoted, sentences = _read_v2(data, end, shingles) if magic == _MAGIC else (None, None)
+        return cls.from_shingles(shingles, shingle_size=shingle_size, num_perm=num_perm, seed=seed,
+                                 unquoted=unquoted, sentences=sentences)  # fmt: skip
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         return (Signature.from_bytes, (self.to_bytes(),))
+
+
+def _read_v2(data: bytes, start: int, shingles: np.ndarray) -> tuple[np.ndarray, Sentences]:
+    """The bitmask of shingles outside quotations and the sentences, after the shingle hashes."""
+    mask_bytes = (shingles.size + 7) // 8
+    if len(data) < start + mask_bytes + _SENTENCES.size:
+        raise ValueError("corrupt newsloom signature: length does not match its header")
+    mask = np.unpackbits(np.frombuffer(data, dtype=np.uint8, count=mask_bytes, offset=start))[: shingles.size]
+    start += mask_bytes
+    number, hashes = _SENTENCES.unpack_from(data, start)
+    start += _SENTENCES.size
+    if len(data) != start + 4 * number + 4 * hashes:
+        raise ValueError("corrupt newsloom signature: length does not match its header")
+    words = np.frombuffer(data, dtype="<u2", count=number, offset=start).astype(np.uint16)
+    sizes = np.frombuffer(data, dtype="<u2", count=number, offset=start + 2 * number).astype(np.int64)
+    if int(sizes.sum()) != hashes:
+        raise ValueError("corrupt newsloom signature: sentence sizes do not add up")
+    offsets = np.zeros(number + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(sizes)
+    bigrams = np.frombuffer(data, dtype="<u4", count=hashes, offset=start + 4 * number).astype(np.uint32)
+    return shingles[mask.astype(bool)], Sentences(bigrams, offsets, words)
 
 
 @dataclass(frozen=True)
@@ -168,6 +166,7 @@ class WireMatch:
     jaccard: float  # |A ∩ B| / |A ∪ B|
     containment: float  # |A ∩ B| / min(|A|, |B|): a shortened copy is contained in its original
     overlap: int  # |A ∩ B|, the number of shared shingles
+    alignment: Alignment = NO_ALIGNMENT  # the shorter text's sentences found, in order, in the other
 
 
 @lru_cache(maxsize=8)
@@ -198,6 +197,10 @@ class NearDuplicateIndex:
         seed: int = 1,
         min_containment: float = 0.5,
         min_overlap: int = 25,
+        min_aligned: float = 0.5,
+        min_aligned_bigrams: float = 0.4,
+        min_aligned_words: int = 30,
+        min_aligned_density: float = 0.65,
     ) -> None:
         if not 1 <= shingle_size <= MAX_SHINGLE_SIZE:
             raise ValueError(f"shingle_size must be between 1 and {MAX_SHINGLE_SIZE}")
@@ -209,8 +212,15 @@ class NearDuplicateIndex:
         self.seed = seed
         self.min_containment = min_containment
         self.min_overlap = max(1, min_overlap)
+        self.min_aligned = min_aligned
+        self.min_aligned_bigrams = min_aligned_bigrams
+        self.min_aligned_words = min_aligned_words
+        self.min_aligned_density = min_aligned_density
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=_lsh_bands(threshold, num_perm))
         self._shingles: dict[str, np.ndarray] = {}
+        self._unquoted: dict[str, np.ndarray] = {}
+        self._sentences: dict[str, Sentences] = {}
+        self._sentence_keys = SentenceKeys()
 
     @property
     def bands(self) -> tuple[int, int]:
@@ -218,9 +228,10 @@ class NearDuplicateIndex:
         return self._lsh.b, self._lsh.r
 
     def signature(self, text: str) -> Signature:
+        hashes = read_text(text, self.shingle_size)
         return Signature.from_shingles(
-            shingle_hashes(text, self.shingle_size), shingle_size=self.shingle_size, num_perm=self.num_perm,
-            seed=self.seed,
+            hashes.shingles, shingle_size=self.shingle_size, num_perm=self.num_perm, seed=self.seed,
+            unquoted=hashes.unquoted, sentences=hashes.sentences,
         )  # fmt: skip
 
     def _check(self, sig: Signature) -> None:
@@ -235,14 +246,21 @@ class NearDuplicateIndex:
         self._check(sig)
         self.remove(doc_id)
         self._shingles[doc_id] = sig.shingles
+        self._unquoted[doc_id] = sig.unquoted if sig.unquoted is not None else sig.shingles
         if len(sig):  # an empty text matches nothing; keep it out of the LSH, whose buckets it would crowd
             self._lsh.insert(doc_id, sig.minhash, check_duplication=False)
+        if sig.sentences is not None and len(sig.sentences):
+            self._sentences[doc_id] = sig.sentences
+            self._sentence_keys.add(doc_id, sig.sentences)
 
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id``; removing an id that is not indexed does nothing."""
         shingles = self._shingles.pop(doc_id, None)
+        self._unquoted.pop(doc_id, None)
         if shingles is not None and shingles.size:
             self._lsh.remove(doc_id)
+        if self._sentences.pop(doc_id, None) is not None:
+            self._sentence_keys.remove(doc_id)
 
     def __len__(self) -> int:
         return len(self._shingles)
@@ -251,15 +269,24 @@ class NearDuplicateIndex:
         return doc_id in self._shingles
 
     def compare(self, doc_id: str, sig: Signature) -> WireMatch:
-        """Exact Jaccard, containment and overlap between ``sig`` and the indexed ``doc_id``."""
-        return _match(doc_id, sig.shingles, self._shingles[doc_id])
+        """Exact Jaccard, containment and overlap between ``sig`` and the indexed ``doc_id``, and their sentences'
+        alignment (when both have sentences)."""
+        unquoted = sig.unquoted if sig.unquoted is not None else sig.shingles
+        match = _match(doc_id, (sig.shingles, unquoted), (self._shingles[doc_id], self._unquoted[doc_id]))
+        other = self._sentences.get(doc_id)
+        if sig.sentences is None or other is None:
+            return match
+        return replace(match, alignment=align(sig.sentences, other, at_least=self.min_aligned_bigrams))
 
     def candidates(self, sig: Signature) -> list[str]:
-        """Ids the LSH proposes for ``sig``, unverified, sorted."""
+        """Ids proposed for ``sig``, unverified, sorted: by the LSH on shingles, or sharing sentence keys."""
         self._check(sig)
-        if not len(sig) or not self._shingles:
-            return []
-        return sorted(self._lsh.query(sig.minhash))
+        found: set[str] = set()
+        if len(sig) and self._shingles:
+            found.update(self._lsh.query(sig.minhash))
+        if sig.sentences is not None and self._sentences:
+            found.update(self._sentence_keys.query(sig.sentences))
+        return sorted(found)
 
     def query(self, sig: Signature) -> list[WireMatch]:
         """Indexed documents that ``sig`` is a copy of (or that are copies of it), best first."""
@@ -267,20 +294,34 @@ class NearDuplicateIndex:
         return sorted((m for m in matches if self.is_copy(m)), key=_best_first)
 
     def is_copy(self, m: WireMatch) -> bool:
-        """The decision rule: enough shared text in absolute terms, and most of the shorter text found in the other."""
-        return m.overlap >= self.min_overlap and m.containment >= self.min_containment
+        """The decision rule: enough shared text in absolute terms, and most of the shorter text found in the other,
+        either as shingles or as sentences aligned in order (see the module docstring)."""
+        if m.overlap >= self.min_overlap and m.containment >= self.min_containment:
+            return True
+        a = m.alignment
+        if not (a.share >= self.min_aligned and a.bigrams >= self.min_aligned_bigrams and a.sentences >= 2
+                and a.words >= self.min_aligned_words and 0 <= a.first < LEAD_SENTENCES):  # fmt: skip
+            return False
+        return a.density >= self.min_aligned_density or a.bigrams >= STRONG_ALIGNMENT
 
 
-def _match(doc_id: str, a: np.ndarray, b: np.ndarray) -> WireMatch:
-    if not a.size or not b.size:
+def _match(doc_id: str, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> WireMatch:
+    """Figures on (all shingles, shingles outside quotations) of two texts; containment outside quotations unless
+    one of them has nothing there (a statement run in full)."""
+    (a_all, a_out), (b_all, b_out) = a, b
+    if not a_all.size or not b_all.size:
         return WireMatch(doc_id, 0.0, 0.0, 0)
-    overlap = int(np.intersect1d(a, b, assume_unique=True).size)
-    union = a.size + b.size - overlap
-    return WireMatch(doc_id, overlap / union, overlap / min(a.size, b.size), overlap)
+    overlap = int(np.intersect1d(a_all, b_all, assume_unique=True).size)
+    union = a_all.size + b_all.size - overlap
+    if a_out.size and b_out.size:
+        containment = np.intersect1d(a_out, b_out, assume_unique=True).size / min(a_out.size, b_out.size)
+    else:
+        containment = overlap / min(a_all.size, b_all.size)
+    return WireMatch(doc_id, overlap / union, containment, overlap)
 
 
 def _best_first(m: WireMatch) -> tuple[float, float, str]:
-    return (-m.containment, -m.jaccard, m.doc_id)
+    return (-max(m.containment, m.alignment.bigrams), -m.jaccard, m.doc_id)
 
 
 def wire_groups(docs: Sequence[tuple[str, datetime, str]], index: NearDuplicateIndex | None = None) -> dict[str, str]:

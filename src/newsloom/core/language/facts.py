@@ -8,8 +8,10 @@ with what they count (:mod:`newsloom.core.language.figures`). (Quotes and their 
   Minister Tom Reyes" -> Tom Reyes, role Environment Minister) or as two or three plain words; an organisation with an
   organisation word (Bank, Agency, Ltd; "Association of ...") or as an acronym; a place with a place word (River
   Tessel, Tessel Valley), a following "district"/"province", the built-in alias table, after "in"/"near"/"from" or
-  after "the village of". A lone word is kept only when the documents resolve it: a known person's surname, an
-  acronym introduced as ``Name (ACR)``, or a name classified elsewhere.
+  after "the village of"; a possessive is the name it belongs to ("Russia's" is Russia) and a demonym the place it
+  names ("North Korean" is North Korea; "North Koreans" are people, not a place). A lone word is kept only when the
+  documents resolve it: a known person's surname, an acronym introduced as ``Name (ACR)``, or a name classified
+  elsewhere.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsloom.core.language.figures import Figure, find_figures, singular
-from newsloom.core.language.lexicon import CAPITALISED_NOISE, LATIN_ALIASES, MONTHS, UPPERCASE_ONLY
+from newsloom.core.language.lexicon import CAPITALISED_NOISE, DEMONYMS, LATIN_ALIASES, MONTHS, UPPERCASE_ONLY
 from newsloom.core.text import fold, split_sentences
 
 PERSON, PLACE, ORGANISATION = "person", "place", "organisation"
@@ -133,17 +135,19 @@ def _runs(sentence: str, index: int, offset: int, shouting: frozenset[str] = fro
     words = list(_WORD.finditer(text))
     runs: list[_Run] = []
     current: list[re.Match[str]] = []
+    written: list[str] = []  # the words of ``current``, a possessive's "'s" dropped ("Russia's" -> "Russia")
 
     def flush(next_word: str) -> None:
         while current and current[-1].group(0).lower() in CONNECTORS:
             current.pop()
+            written.pop()
         if current:
             first = current[0]
             before = text[: first.start()]
             previous = _WORD.findall(before[-30:])
             runs.append(
                 _Run(
-                    [w.group(0) for w in current],
+                    list(written),
                     index,
                     offset + first.start(),
                     bool(_INITIAL_PREFIX.search(before)),
@@ -153,6 +157,7 @@ def _runs(sentence: str, index: int, offset: int, shouting: frozenset[str] = fro
                 )
             )
         current.clear()
+        written.clear()
 
     for i, match in enumerate(words):
         word = match.group(0)
@@ -166,6 +171,7 @@ def _runs(sentence: str, index: int, offset: int, shouting: frozenset[str] = fro
             flush(word)
         if capital or (connector and words[i + 1].group(0)[:1].isupper()):
             current.append(match)
+            written.append(word)
             if possessive:
                 flush("'s")
         else:
@@ -193,6 +199,11 @@ def _classify(run: _Run, lower_vocab: frozenset[str]) -> tuple[str, str, str | N
             return None
         return (PERSON if len(name) > 1 else "", " ".join(name), role)
     phrase = " ".join(folded)
+    place = DEMONYMS.get(phrase)
+    if place is not None:  # "North Korean", "Russian": the place they name
+        return PLACE, place, None
+    if phrase.endswith("s") and phrase[:-1] in DEMONYMS:  # "Russians", "North Koreans": people, not a place
+        return None
     alias = LATIN_ALIASES.get(phrase)
     if alias and (phrase not in UPPERCASE_ONLY or words[0].isupper()):
         return (ORGANISATION if alias.replace(" ", "_") in _ORG_ALIASES else PLACE, " ".join(words), None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsloom.core.language.figure_labels import label
 from newsloom.core.language.lexicon import CAPITALISED_NOISE, MONTHS
 from newsloom.core.text import fold
 
@@ -43,10 +44,18 @@ _MEASURES = {
     "percentage points": "percentage points", "basis points": "basis points", "pounds": "GBP", "pound": "GBP",
     "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "yen": "JPY", "km": "km", "kilometres": "km",
     "kilometers": "km", "miles": "miles", "metres": "metres", "meters": "metres", "cm": "cm", "mm": "mm",
+    "centimetres": "cm", "centimeters": "cm",
     "millimetres": "mm", "millimeters": "mm", "inches": "inches", "feet": "feet", "tonnes": "tonnes", "tons": "tonnes",
     "kg": "kg", "kilograms": "kg", "hectares": "hectares", "acres": "acres", "degrees": "degrees", "mph": "mph",
     "hours": "hours", "days": "days", "weeks": "weeks", "months": "months", "years": "years", "minutes": "minutes",
 }  # fmt: skip
+# a unit joined to its number: "a 48-hour strike", "the 35-mile trip", "a 40-metre well"
+_JOINED_UNITS = {
+    "hour": "hours", "day": "days", "week": "weeks", "month": "months", "year": "years", "minute": "minutes",
+    "mile": "miles", "kilometre": "km", "kilometer": "km", "km": "km", "metre": "metres", "meter": "metres",
+    "foot": "feet", "tonne": "tonnes", "ton": "tonnes", "acre": "acres", "hectare": "hectares",
+}  # fmt: skip
+_JOINED = re.compile(r"-([a-z]+)(?![\w-])")
 _PEOPLE = _set("people persons person individuals residents inhabitants villagers citizens civilians evacuees locals")
 _CONCEPTS = {
     word: concept
@@ -89,7 +98,7 @@ class Figure:
     value: float | str  # a float, or a vague amount ("hundreds")
     qualifier: str  # "", "more than", "about", ...
     display: str  # "more than 2,000", "£25 million", "0.25 percentage points"
-    label: str  # "people evacuated", "emergency funding"
+    label: str  # what it counts or measures: "people evacuated", "emergency payments" (figure_labels.label)
     context: frozenset[str]  # concept keys of the words around the number
     sentence: int
     measure: bool  # the unit is part of the value (money, percent, distance) rather than the thing counted
@@ -120,7 +129,7 @@ def find_figures(sentence: str, index: int) -> list[Figure]:
         if i or any(w.lower() in _CLAUSE_BREAKS for w in before):
             cut = max((j for j, w in enumerate(before) if w.lower() in _CLAUSE_BREAKS), default=-1)
             before = before[cut + 1 :]
-        figure = _figure(match, [w.group(0) for w in after][:8], before, index)
+        figure = _figure(match, [w.group(0) for w in after][:8], before, index, sentence)
         if figure is not None:
             figures.append(figure)
     return figures
@@ -140,7 +149,7 @@ def _skip(sentence: str, match: re.Match[str]) -> bool:
     return plain and num.isdigit() and 1800 <= int(num) <= 2100  # a year
 
 
-def _figure(match: re.Match[str], after: list[str], before: list[str], index: int) -> Figure | None:
+def _figure(match: re.Match[str], after: list[str], before: list[str], index: int, sentence: str) -> Figure | None:
     num = match.group("num").lower()
     qualifier = _QUALIFIERS.get((match.group("qual") or "").lower(), "")
     multiplier = _MULTIPLIERS.get((match.group("mult") or "").lower(), 1.0)
@@ -149,8 +158,14 @@ def _figure(match: re.Match[str], after: list[str], before: list[str], index: in
     pct = " ".join((match.group("pct") or "").split()).lower()
     unit = _MEASURES.get(pct, unit)
     rest = list(after)
-    if rest and not unit and fold(rest[0]) in _MEASURES:
+    end = match.end()
+    joined = _JOINED.match(sentence, end)
+    if joined and not unit and joined.group(1) in _JOINED_UNITS:
+        unit, end = _JOINED_UNITS[joined.group(1)], joined.end()
+        rest = rest[1:]
+    elif rest and not unit and fold(rest[0]) in _MEASURES:
         unit = _MEASURES[fold(rest.pop(0))]
+        end = sentence.find(after[0], end) + len(after[0])
     counted = ""
     if not unit:
         words = rest[1:] if rest and rest[0].lower() == "of" else rest
@@ -193,14 +208,10 @@ def _figure(match: re.Match[str], after: list[str], before: list[str], index: in
     concept = next((_CONCEPT_LABELS[c] for c in sorted(context) if c in _CONCEPT_LABELS), None)
     if not unit and not concept:
         return None  # "30 to 40 millimetres" gives "30" alone; a bare number that counts nothing named is no fact
-    noun = "people" if unit == "people" else counted
-    if concept:
-        label = f"{noun or 'people'} {concept}" if not measure else concept
-    else:
-        participles = [w for w in words_after if w.endswith("ed")][:1]
-        label_words = participles or (words_after or words_before[-2:])[:2]
-        label = " ".join(([noun] if noun else []) + label_words) or unit or "figure"
-    return Figure(unit, value, qualifier, display, label.lower(), frozenset(context), index, measure)
+    shown = label(sentence, match.start(), end, unit=unit, counted=counted, measure=measure, concept=concept)
+    if shown is None:
+        return None  # counts or measures nothing the sentence names: an age, a model number, a date
+    return Figure(unit, value, qualifier, display, shown, frozenset(context), index, measure)
 
 
 def singular(word: str) -> str:

@@ -24,7 +24,7 @@ import yake
 
 from newsloom.core.language.cjk_terms import cjk_terms, is_clause
 from newsloom.core.language.facts import TITLES, extract_facts, singular
-from newsloom.core.language.lexicon import MONTHS, NUMBER_WORDS, STOPWORDS
+from newsloom.core.language.lexicon import DEMONYMS, MONTHS, NUMBER_WORDS, STOPWORDS
 from newsloom.core.text import WORD, has_cjk
 
 MAX_WORDS = 3
@@ -77,8 +77,28 @@ def _fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def normalize_tag(phrase: str) -> str:
-    """The slug of ``phrase``: "Central Bank", "central banks" and "central-bank" all give "central-bank"; "" when
-    nothing taggable is left (only stop words or numbers, or more than three words)."""
+    """The slug of ``phrase``: "Central Bank", "central banks" and "central-bank" all give "central-bank", a demonym
+    the place it names ("North Korean" and "north-korea" give "north-korea"); "" when nothing taggable is left (only
+    stop words or numbers, or more than three words)."""
+    slug = _slug(phrase)
+    return _demonym_places().get(slug, slug)
+
+
+@functools.cache
+def _demonym_places() -> dict[str, str]:
+    return {_slug(demonym): _slug(place) for demonym, place in DEMONYMS.items()}
+
+
+@functools.cache
+def _demonym_words() -> dict[str, frozenset[str]]:
+    """A place's slug -> the words of its demonyms' slugs ("north-korea" -> {"north", "korean"})."""
+    words: dict[str, set[str]] = {}
+    for demonym, place in _demonym_places().items():
+        words.setdefault(place, set()).update(demonym.split("-"))
+    return {place: frozenset(found) for place, found in words.items()}
+
+
+def _slug(phrase: str) -> str:
     words = _TOKEN.findall(_fold(_POSSESSIVE.sub("", phrase)))
     marked: list[tuple[str, bool]] = []
     for word in words:
@@ -164,7 +184,8 @@ def _candidates(title: str, text: str, language: str, excluded: frozenset[str]) 
         slug = normalize_tag(_LEGAL_SUFFIX.sub("", key))
         if not _junk(slug, True, excluded):
             scores[slug] = max(scores.get(slug, 0.0), 1.2 + 0.4 * math.log(count) + (0.6 if key in in_title else 0.0))
-    name_words = {word for slug in scores for word in slug.split("-")}
+    # the words of the names, and of their demonyms: "Korean delegation" is left to North Korea
+    name_words = {word for slug in scores for word in (*slug.split("-"), *_demonym_words().get(slug, ()))}
     body = f"{title}.\n\n{text}"[:KEYWORD_CHARS]
     try:
         keywords = _extractor(language).extract_keywords(body)
@@ -227,7 +248,9 @@ def story_hashtags_from_articles(article_tags: Sequence[Sequence[str]], *, max_t
     tags more articles carry first, then those ranked higher in them; none naming what ``exclude`` names (the
     story's outlets: an article only knew its own). Re-enriching a growing story costs no keyword extraction."""
     excluded = _excluded(exclude)
-    kept = [[tag for tag in tags if not _names_excluded(tag, excluded)] for tags in article_tags]
+    # tags stored before demonyms were folded ("north-korean") normalise again to the place ("north-korea")
+    renamed = [list(dict.fromkeys(_demonym_places().get(tag, tag) for tag in tags)) for tags in article_tags]
+    kept = [[tag for tag in tags if not _names_excluded(tag, excluded)] for tags in renamed]
     return _story_select([{tag: 1.0 - rank / (2 * len(tags)) for rank, tag in enumerate(tags)}
                           for tags in kept if tags], max_tags)
 

@@ -70,6 +70,33 @@ MULTIPLIERS: dict[str, float] = {
     "trilion": 1e12, "triliun": 1e12,
 }  # fmt: skip
 
+# A demonym as a name (lower case) -> the place it names, as written. Entities and hashtags fold the one into the
+# other: "Russian officials" and "Russia" are one place, "#north-korean" is "#north-korea".
+DEMONYMS: dict[str, str] = {
+    "afghan": "Afghanistan", "american": "United States", "argentine": "Argentina", "argentinian": "Argentina",
+    "armenian": "Armenia", "australian": "Australia", "austrian": "Austria", "azerbaijani": "Azerbaijan",
+    "bangladeshi": "Bangladesh", "belarusian": "Belarus", "belgian": "Belgium", "brazilian": "Brazil",
+    "british": "Britain", "bulgarian": "Bulgaria", "burmese": "Myanmar", "cambodian": "Cambodia",
+    "canadian": "Canada", "chilean": "Chile", "chinese": "China", "colombian": "Colombia", "croatian": "Croatia",
+    "cuban": "Cuba", "czech": "Czech Republic", "danish": "Denmark", "dutch": "Netherlands", "egyptian": "Egypt",
+    "emirati": "United Arab Emirates", "estonian": "Estonia", "ethiopian": "Ethiopia", "filipino": "Philippines",
+    "finnish": "Finland", "french": "France", "georgian": "Georgia", "german": "Germany", "greek": "Greece",
+    "hungarian": "Hungary", "indian": "India", "indonesian": "Indonesia", "iranian": "Iran", "iraqi": "Iraq",
+    "irish": "Ireland", "israeli": "Israel", "italian": "Italy", "japanese": "Japan", "jordanian": "Jordan",
+    "kazakh": "Kazakhstan", "kenyan": "Kenya", "kuwaiti": "Kuwait", "latvian": "Latvia", "lebanese": "Lebanon",
+    "libyan": "Libya", "lithuanian": "Lithuania", "malaysian": "Malaysia", "mexican": "Mexico",
+    "moldovan": "Moldova", "mongolian": "Mongolia", "moroccan": "Morocco", "nepali": "Nepal",
+    "nigerian": "Nigeria", "north korean": "North Korea", "norwegian": "Norway", "pakistani": "Pakistan",
+    "peruvian": "Peru", "polish": "Poland", "portuguese": "Portugal", "qatari": "Qatar", "romanian": "Romania",
+    "russian": "Russia", "saudi": "Saudi Arabia", "scottish": "Scotland", "serbian": "Serbia",
+    "singaporean": "Singapore", "slovak": "Slovakia", "somali": "Somalia", "south african": "South Africa",
+    "south korean": "South Korea", "spanish": "Spain", "sri lankan": "Sri Lanka", "sudanese": "Sudan",
+    "swedish": "Sweden", "swiss": "Switzerland", "syrian": "Syria", "taiwanese": "Taiwan", "thai": "Thailand",
+    "tunisian": "Tunisia", "turkish": "Turkey", "ukrainian": "Ukraine", "uzbek": "Uzbekistan",
+    "venezuelan": "Venezuela", "vietnamese": "Vietnam", "welsh": "Wales", "yemeni": "Yemen",
+    "european": "Europe", "african": "Africa", "asian": "Asia",
+}  # fmt: skip
+
 # canonical key -> aliases (case-insensitive for Latin script, exact substrings for Han script)
 _NAMES: dict[str, tuple[str, ...]] = {
     "united states": ("united states", "us", "u.s.", "usa", "america", "amerika syarikat", "amerika serikat", "美国",
