@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/wirecopies.py [--shared PATH] [--seed N] [--sample N] [--copies N]
         [--shingle-size 5] [--threshold 0.1] [--min-containment 0.5] [--min-overlap 25]
-        [--min-aligned 0.5] [--min-aligned-bigrams 0.4] [--min-aligned-words 30]
-        [--min-aligned-density 0.65]
+        [--min-aligned 0.5] [--min-aligned-bigrams 0.4] [--min-aligned-words 20]
+        [--min-aligned-density 0.62]
 
 Reads ``benchmarks/clustering-giveme5w1h-newscluster/news_cluster.jsonl.gz`` under the shared directory (default
 ``../shared`` beside the repo); nothing is copied into the repo. A seeded sample of the 383 articles gets ``--copies``
@@ -365,8 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-overlap", type=int, default=25)
     parser.add_argument("--min-aligned", type=float, default=0.5)
     parser.add_argument("--min-aligned-bigrams", type=float, default=0.4)
-    parser.add_argument("--min-aligned-words", type=int, default=30)
-    parser.add_argument("--min-aligned-density", type=float, default=0.65)
+    parser.add_argument("--min-aligned-words", type=int, default=20)
+    parser.add_argument("--min-aligned-density", type=float, default=0.62)
     parser.add_argument("--errors", action="store_true", help="list the wrong decisions")
     parser.add_argument("--sweep", action="store_true", help="score a grid of other decision thresholds")
     args = parser.parse_args(argv)

@@ -17,9 +17,9 @@ candidate is then verified exactly (:meth:`NearDuplicateIndex.is_copy`). It is a
   briefs sharing one sentence never match); or
 - the shorter text's sentences run, in order, through the longer one with a few words changed in each: a rewritten
   dateline, dropped time words, swapped words, other paragraphs, a cut to half. The aligned sentences hold
-  ``min_aligned`` of its words (default 0.5, at least ``min_aligned_words`` = 30, from one of its first four
+  ``min_aligned`` of its words (default 0.5, at least ``min_aligned_words`` = 20, from one of its first four
   sentences on) and ``min_aligned_bigrams`` of its sentence bigrams (default 0.4), and run densely through the
-  longer one: ``min_aligned_density`` (0.65) of the longer text's words from the first to the last aligned sentence
+  longer one: ``min_aligned_density`` (0.62) of the longer text's words from the first to the last aligned sentence
   are in aligned sentences, unless 60 % of the bigrams are. A paper rewriting an agency's report puts its own
   sentences between the agency's, and with them its own words in each.
 
@@ -199,8 +199,8 @@ class NearDuplicateIndex:
         min_overlap: int = 25,
         min_aligned: float = 0.5,
         min_aligned_bigrams: float = 0.4,
-        min_aligned_words: int = 30,
-        min_aligned_density: float = 0.65,
+        min_aligned_words: int = 20,
+        min_aligned_density: float = 0.62,
     ) -> None:
         if not 1 <= shingle_size <= MAX_SHINGLE_SIZE:
             raise ValueError(f"shingle_size must be between 1 and {MAX_SHINGLE_SIZE}")
