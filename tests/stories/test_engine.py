@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsloom.core import text
-from newsloom.core.grouping import wirecopies
+from newsloom.core.grouping import shingles
 from newsloom.core.grouping.clustering import features
 from newsloom.stories.engine import EngineDoc, StoryEngine
 
@@ -47,7 +47,7 @@ class Stream:
 def _memory() -> int:
     """Bytes held now, less the word caches of the text steps: those are LRU caches of a fixed size (up to 200,000
     words each), shared by the whole process, and they fill towards that size whatever the engine does."""
-    for cached in (features._term, features._stem, text.fold, wirecopies._token_hash):
+    for cached in (features._term, features._stem, text.fold, shingles._token_hash):
         cached.cache_clear()
     gc.collect()
     return tracemalloc.get_traced_memory()[0]
